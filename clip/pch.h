@@ -1,0 +1,3 @@
+// Precompiled header for targets that use LibTorch (keeps 2-core builds tolerable).
+#pragma once
+#include <torch/torch.h>

@@ -1,0 +1,12 @@
+// Declarations of each `clipbench` subcommand's registration function (one .cpp per command).
+#pragma once
+
+namespace CLI {
+class App;
+}
+
+namespace clipbench::cli {
+
+void add_version_command(CLI::App& app);
+
+}  // namespace clipbench::cli

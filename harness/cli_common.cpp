@@ -1,0 +1,68 @@
+// Shared pieces of the `clipbench` command line: command table, version facts, atomic output.
+#include "harness/cli_common.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "clip/build_info.h"
+#include "clip/errors.h"
+#include "clip/torch_compat.h"
+#include "harness/cli_commands.h"
+
+namespace clipbench::cli {
+
+const std::vector<AddCommand>& commands() {
+  static const std::vector<AddCommand> table = {
+      add_version_command,
+  };
+  return table;
+}
+
+nlohmann::json version_info() {
+  nlohmann::json v;
+  v["clipbench"] = CLIPBENCH_GIT_COMMIT;
+  v["libtorch"] = torch_version();
+  v["opencv"] = opencv_version();
+#if defined(__clang__)
+  v["compiler"] = fmt::format("clang {}.{}.{}", __clang_major__, __clang_minor__, __clang_patchlevel__);
+#elif defined(__GNUC__)
+  v["compiler"] = fmt::format("gcc {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
+#else
+  v["compiler"] = "unknown";
+#endif
+  v["cuda_available"] = cuda_available();
+  return v;
+}
+
+void write_output(const std::string& path, const std::string& text) {
+  if (path.empty() || path == "-") {
+    std::cout << text << '\n';
+    return;
+  }
+  namespace fs = std::filesystem;
+  const fs::path target(path);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  const fs::path tmp = target.string() + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary);
+    out << text << '\n';
+    out.flush();
+    if (!out) throw FileError(fmt::format("cannot write {}", tmp.string()));
+  }
+  std::error_code ec;
+  fs::rename(tmp, target, ec);
+  if (ec) throw FileError(fmt::format("cannot move {} to {}: {}", tmp.string(), path, ec.message()));
+}
+
+void add_version_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand("version", "Print the versions recorded in results (JSON)");
+  cmd->callback([] { std::cout << version_info().dump(2) << '\n'; });
+}
+
+}  // namespace clipbench::cli

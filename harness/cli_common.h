@@ -1,0 +1,36 @@
+// Shared pieces of the `clipbench` command line: the command table, JSON output, version facts.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace CLI {
+class App;
+}
+
+namespace clipbench::cli {
+
+// Adds one subcommand (its options, --help text and callback) to the application.
+using AddCommand = std::function<void(CLI::App&)>;
+
+// Every subcommand of `clipbench`, in the order `--help` lists them.
+const std::vector<AddCommand>& commands();
+
+// Versions recorded in results and printed by `clipbench version`: clipbench git commit, LibTorch,
+// OpenCV (or "disabled"), compiler, and whether CUDA is available.
+nlohmann::json version_info();
+
+// Writes `text` (plus a newline) to `path` atomically (temp file + rename), or to stdout when path is empty or
+// "-". Throws FileError naming the path on failure.
+void write_output(const std::string& path, const std::string& text);
+
+// Exit codes shared by every command.
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;     // the command ran and reports a failure (e.g. a regression)
+constexpr int kExitBadInput = 2;    // bad input or use: a clipbench::Error, a parse error
+constexpr int kExitInternal = 3;    // an unexpected exception
+
+}  // namespace clipbench::cli
