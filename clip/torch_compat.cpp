@@ -4,6 +4,9 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include <cmath>
+#include <limits>
+
 namespace clipbench {
 
 std::string torch_version() {
@@ -16,5 +19,24 @@ std::string torch_version() {
 }
 
 bool cuda_available() { return torch::cuda::is_available(); }
+
+at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k,
+                                        const at::Tensor& v, bool causal) {
+  TORCH_CHECK(!causal || q.size(-2) == k.size(-2),
+              "causal attention needs as many queries as keys");
+#if TORCH_VERSION_MAJOR >= 2
+  return at::scaled_dot_product_attention(q, k, v, /*attn_mask=*/{}, /*dropout_p=*/0.0, causal);
+#else
+  const double scale = 1.0 / std::sqrt(static_cast<double>(q.size(-1)));
+  at::Tensor scores = at::matmul(q * scale, k.transpose(-2, -1));
+  if (causal) {
+    const int64_t n = q.size(-2);
+    const at::Tensor mask =
+        at::full({n, n}, -std::numeric_limits<float>::infinity(), scores.options()).triu_(1);
+    scores.add_(mask);
+  }
+  return at::matmul(at::softmax(scores, -1), v);
+#endif
+}
 
 }  // namespace clipbench

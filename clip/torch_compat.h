@@ -1,5 +1,8 @@
-// The one place where calls that differ between LibTorch 1.13 (Debian) and torch 2.x (pip, CUDA) are guarded.
+// The one place where calls that differ between LibTorch 1.13 (Debian) and torch 2.x (pip, CUDA)
+// are guarded.
 #pragma once
+
+#include <ATen/core/Tensor.h>
 
 #include <string>
 
@@ -10,5 +13,13 @@ std::string torch_version();
 
 // True when this LibTorch can run CUDA kernels and a device is visible.
 bool cuda_available();
+
+// softmax(q k^T / sqrt(D) [+ causal mask]) v for q [N, H, Lq, D], k and v [N, H, Lk, D] (same dtype
+// and device); returns [N, H, Lq, D]. `causal` masks key j > query i (square attention, Lq == Lk),
+// as openai/CLIP's text mask (-inf above the diagonal). torch 2.x:
+// at::scaled_dot_product_attention; LibTorch 1.13: explicit matmul + softmax (q scaled before the
+// product, as torch 1.x's multi_head_attention_forward does).
+at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k,
+                                        const at::Tensor& v, bool causal);
 
 }  // namespace clipbench

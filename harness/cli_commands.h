@@ -7,6 +7,8 @@ class App;
 
 namespace clipbench::cli {
 
+void add_embed_command(CLI::App& app);
+void add_inspect_command(CLI::App& app);
 void add_version_command(CLI::App& app);
 
 }  // namespace clipbench::cli

@@ -9,9 +9,11 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
+#include <torch/torch.h>
 
 #include "clip/build_info.h"
 #include "clip/errors.h"
+#include "clip/state_dict.h"
 #include "clip/torch_compat.h"
 #include "harness/cli_commands.h"
 
@@ -19,6 +21,8 @@ namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
+      add_inspect_command,
+      add_embed_command,
       add_version_command,
   };
   return table;
@@ -58,6 +62,16 @@ void write_output(const std::string& path, const std::string& text) {
   std::error_code ec;
   fs::rename(tmp, target, ec);
   if (ec) throw FileError(fmt::format("cannot move {} to {}: {}", tmp.string(), path, ec.message()));
+}
+
+nlohmann::json tensor_to_json(const at::Tensor& t) {
+  const auto c = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
+  if (c.dim() == 0) return c.item<double>();
+  if (c.dim() == 1) return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  if (c.dim() != 2) throw Error("tensor_to_json: expected a 0-D, 1-D or 2-D tensor, got " + shape_string(c.sizes()));
+  nlohmann::json rows = nlohmann::json::array();
+  for (int64_t i = 0; i < c.size(0); ++i) rows.push_back(tensor_to_json(c[i]));
+  return rows;
 }
 
 void add_version_command(CLI::App& app) {

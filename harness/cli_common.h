@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include <ATen/core/Tensor.h>
 #include <nlohmann/json_fwd.hpp>
 
 namespace CLI {
@@ -26,6 +27,9 @@ nlohmann::json version_info();
 // Writes `text` (plus a newline) to `path` atomically (temp file + rename), or to stdout when path is empty or
 // "-". Throws FileError naming the path on failure.
 void write_output(const std::string& path, const std::string& text);
+
+// A 1-D or 2-D tensor as (nested) JSON arrays of doubles.
+nlohmann::json tensor_to_json(const at::Tensor& t);
 
 // Exit codes shared by every command.
 constexpr int kExitOk = 0;

@@ -2,6 +2,7 @@
 #include <exception>
 
 #include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "clip/errors.h"
@@ -12,6 +13,12 @@ int main(int argc, char** argv) {
   CLI::App app{
       "clipbench: evaluate CLIP checkpoints (zero-shot, linear probes) and compare with the paper"};
   app.require_subcommand(1);
+  // Logs go to stderr so that JSON on stdout stays machine-readable.
+  spdlog::set_default_logger(spdlog::stderr_color_mt("clipbench"));
+  app.add_option_function<std::string>(
+         "--log-level", [](const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); },
+         "trace, debug, info (default), warn, error, critical or off")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.set_help_all_flag("--help-all", "Help for every command");
   for (const auto& add : cli::commands()) add(app);
   try {

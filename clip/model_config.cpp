@@ -1,0 +1,238 @@
+// Architecture inference from checkpoint keys (openai/CLIP `build_model` rules) and the config's
+// JSON form.
+#include "clip/model_config.h"
+
+#include <ATen/core/Tensor.h>
+#include <fmt/format.h>
+
+#include <cmath>
+#include <set>
+
+#include "clip/errors.h"
+
+namespace clipbench {
+namespace {
+
+bool starts_with(const std::string& s, const std::string& prefix) {
+  return s.size() >= prefix.size() && s.compare(0, prefix.size(), prefix) == 0;
+}
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The tensor stored under `key`, which must have `rank` dimensions.
+const at::Tensor& require(const StateDict& sd, const std::string& key, int64_t rank,
+                          const std::string& why) {
+  auto it = sd.find(key);
+  if (it == sd.end() || !it->second.defined()) {
+    throw CheckpointError(fmt::format("checkpoint has no '{}' (needed for {})", key, why));
+  }
+  if (it->second.dim() != rank) {
+    throw ShapeMismatchError(
+        fmt::format("checkpoint key '{}' has shape {}, expected a {}-d tensor ({})", key,
+                    shape_string(it->second.sizes()), rank, why));
+  }
+  return it->second;
+}
+
+// Number of distinct `<i>` in keys `<prefix><i>.<rest>`.
+int64_t count_blocks(const StateDict& sd, const std::string& prefix) {
+  std::set<std::string> indices;
+  for (const auto& kv : sd) {
+    if (!starts_with(kv.first, prefix)) continue;
+    const auto dot = kv.first.find('.', prefix.size());
+    indices.insert(
+        kv.first.substr(prefix.size(), dot == std::string::npos ? dot : dot - prefix.size()));
+  }
+  return static_cast<int64_t>(indices.size());
+}
+
+// g such that rows == g * g + 1 (a grid of tokens plus the class / mean token).
+int64_t grid_side(const at::Tensor& pos, const std::string& key) {
+  const int64_t rows = pos.size(0);
+  const auto g = static_cast<int64_t>(std::llround(std::sqrt(static_cast<double>(rows - 1))));
+  if (rows < 2 || g * g + 1 != rows) {
+    throw ShapeMismatchError(
+        fmt::format("checkpoint key '{}' has shape {}: its row count is not a square grid plus one",
+                    key, shape_string(pos.sizes())));
+  }
+  return g;
+}
+
+int64_t json_int(const nlohmann::json& j, const char* field) {
+  if (!j.contains(field) || !j.at(field).is_number_integer()) {
+    throw Error(fmt::format("CLIP config: field '{}' is missing or not an integer", field));
+  }
+  return j.at(field).get<int64_t>();
+}
+
+}  // namespace
+
+int64_t CLIPConfig::vision_heads() const {
+  return is_vit() ? vision_width / 64 : vision_width * 32 / 64;
+}
+
+bool CLIPConfig::operator==(const CLIPConfig& o) const {
+  return embed_dim == o.embed_dim && image_resolution == o.image_resolution &&
+         vision_layers == o.vision_layers && vision_width == o.vision_width &&
+         vision_patch_size == o.vision_patch_size && context_length == o.context_length &&
+         vocab_size == o.vocab_size && transformer_width == o.transformer_width &&
+         transformer_heads == o.transformer_heads && transformer_layers == o.transformer_layers;
+}
+
+CLIPConfig infer_config(const StateDict& sd) {
+  CLIPConfig c;
+  if (sd.count("visual.proj")) {
+    const auto& conv1 = require(sd, "visual.conv1.weight", 4, "the ViT width and patch size");
+    c.vision_width = conv1.size(0);
+    c.vision_patch_size = conv1.size(-1);
+    int64_t layers = 0;
+    for (const auto& kv : sd) {
+      if (starts_with(kv.first, "visual.") && ends_with(kv.first, ".attn.in_proj_weight")) ++layers;
+    }
+    if (layers == 0) {
+      throw CheckpointError(
+          "checkpoint has 'visual.proj' (a ViT image tower) but no "
+          "'visual.transformer.resblocks.<i>.attn.in_proj_weight' keys");
+    }
+    c.vision_layers = {layers};
+    const auto& pos = require(sd, "visual.positional_embedding", 2, "the ViT input resolution");
+    c.image_resolution = c.vision_patch_size * grid_side(pos, "visual.positional_embedding");
+  } else {
+    if (!sd.count("visual.layer1.0.conv1.weight")) {
+      throw CheckpointError(
+          "checkpoint has neither 'visual.proj' (ViT image tower) nor "
+          "'visual.layer1.0.conv1.weight' (ModifiedResNet image tower)");
+    }
+    for (int b = 1; b <= 4; ++b) {
+      const std::string prefix = fmt::format("visual.layer{}.", b);
+      const int64_t n = count_blocks(sd, prefix);
+      if (n == 0) {
+        throw CheckpointError(
+            fmt::format("checkpoint has no '{}<i>.*' keys (ModifiedResNet stage {})", prefix, b));
+      }
+      c.vision_layers.push_back(n);
+    }
+    c.vision_width =
+        require(sd, "visual.layer1.0.conv1.weight", 4, "the ModifiedResNet width").size(0);
+    c.vision_patch_size = 0;
+    const auto& pos = require(sd, "visual.attnpool.positional_embedding", 2,
+                              "the ModifiedResNet input resolution");
+    c.image_resolution = 32 * grid_side(pos, "visual.attnpool.positional_embedding");
+  }
+  c.embed_dim = require(sd, "text_projection", 2, "the embedding width").size(1);
+  c.context_length = require(sd, "positional_embedding", 2, "the context length").size(0);
+  c.vocab_size = require(sd, "token_embedding.weight", 2, "the vocabulary size").size(0);
+  c.transformer_width = require(sd, "ln_final.weight", 1, "the text width").size(0);
+  c.transformer_heads = c.transformer_width / 64;
+  c.transformer_layers = count_blocks(sd, "transformer.resblocks.");
+  if (c.transformer_layers == 0) {
+    throw CheckpointError(
+        "checkpoint has no 'transformer.resblocks.<i>.*' keys (text transformer)");
+  }
+  try {
+    validate(c);
+  } catch (const Error& e) {
+    throw CheckpointError(std::string("checkpoint sizes do not make a CLIP model: ") + e.what());
+  }
+  return c;
+}
+
+void validate(const CLIPConfig& c) {
+  auto fail = [](const std::string& what) { throw Error("CLIP config: " + what); };
+  if (c.embed_dim <= 0) fail(fmt::format("embed_dim {} must be positive", c.embed_dim));
+  if (c.context_length <= 0)
+    fail(fmt::format("context_length {} must be positive", c.context_length));
+  if (c.vocab_size <= 0) fail(fmt::format("vocab_size {} must be positive", c.vocab_size));
+  if (c.transformer_layers <= 0) {
+    fail(fmt::format("transformer_layers {} must be positive", c.transformer_layers));
+  }
+  if (c.transformer_heads <= 0 || c.transformer_width % c.transformer_heads != 0) {
+    fail(fmt::format("transformer_width {} is not divisible by transformer_heads {} (width / 64)",
+                     c.transformer_width, c.transformer_heads));
+  }
+  if (c.vision_width <= 0) fail(fmt::format("vision_width {} must be positive", c.vision_width));
+  if (c.vision_patch_size < 0) fail("vision_patch_size must not be negative");
+  const int64_t heads = c.vision_heads();
+  const int64_t tower_width = c.is_vit() ? c.vision_width : c.vision_width * 32;
+  if (heads <= 0 || tower_width % heads != 0) {
+    fail(fmt::format("image tower width {} is not divisible by its {} heads", tower_width, heads));
+  }
+  for (int64_t n : c.vision_layers) {
+    if (n <= 0) fail("vision_layers entries must be positive");
+  }
+  if (c.is_vit()) {
+    if (c.vision_layers.size() != 1) fail("a ViT has one vision_layers entry");
+    if (c.image_resolution <= 0 || c.image_resolution % c.vision_patch_size != 0) {
+      fail(fmt::format("image_resolution {} is not a positive multiple of vision_patch_size {}",
+                       c.image_resolution, c.vision_patch_size));
+    }
+  } else {
+    if (c.vision_layers.size() != 4) fail("a ModifiedResNet has four vision_layers entries");
+    if (c.vision_width % 2 != 0) fail("a ModifiedResNet vision_width must be even");
+    if (c.image_resolution <= 0 || c.image_resolution % 32 != 0) {
+      fail(fmt::format("image_resolution {} is not a positive multiple of 32 (ModifiedResNet)",
+                       c.image_resolution));
+    }
+  }
+}
+
+nlohmann::json to_json(const CLIPConfig& c) {
+  nlohmann::json j;
+  j["embed_dim"] = c.embed_dim;
+  j["image_resolution"] = c.image_resolution;
+  if (c.is_vit() && c.vision_layers.size() == 1) {
+    j["vision_layers"] = c.vision_layers[0];
+  } else {
+    j["vision_layers"] = c.vision_layers;
+  }
+  j["vision_width"] = c.vision_width;
+  if (c.is_vit()) {
+    j["vision_patch_size"] = c.vision_patch_size;
+  } else {
+    j["vision_patch_size"] = nullptr;
+  }
+  j["context_length"] = c.context_length;
+  j["vocab_size"] = c.vocab_size;
+  j["transformer_width"] = c.transformer_width;
+  j["transformer_heads"] = c.transformer_heads;
+  j["transformer_layers"] = c.transformer_layers;
+  return j;
+}
+
+CLIPConfig config_from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw Error("CLIP config: expected a JSON object");
+  CLIPConfig c;
+  c.embed_dim = json_int(j, "embed_dim");
+  c.image_resolution = json_int(j, "image_resolution");
+  c.vision_width = json_int(j, "vision_width");
+  c.context_length = json_int(j, "context_length");
+  c.vocab_size = json_int(j, "vocab_size");
+  c.transformer_width = json_int(j, "transformer_width");
+  c.transformer_heads = json_int(j, "transformer_heads");
+  c.transformer_layers = json_int(j, "transformer_layers");
+  if (!j.contains("vision_patch_size") || j.at("vision_patch_size").is_null()) {
+    c.vision_patch_size = 0;
+  } else {
+    c.vision_patch_size = json_int(j, "vision_patch_size");
+    if (c.vision_patch_size <= 0) throw Error("CLIP config: vision_patch_size must be positive");
+  }
+  if (!j.contains("vision_layers")) throw Error("CLIP config: field 'vision_layers' is missing");
+  const auto& layers = j.at("vision_layers");
+  if (layers.is_number_integer()) {
+    c.vision_layers = {layers.get<int64_t>()};
+  } else if (layers.is_array()) {
+    for (const auto& n : layers) {
+      if (!n.is_number_integer()) throw Error("CLIP config: 'vision_layers' holds a non-integer");
+      c.vision_layers.push_back(n.get<int64_t>());
+    }
+  } else {
+    throw Error("CLIP config: 'vision_layers' must be an integer or an array of integers");
+  }
+  validate(c);
+  return c;
+}
+
+}  // namespace clipbench

@@ -1,0 +1,88 @@
+// The transformer shared by CLIP's text tower and ViT image tower (openai/CLIP model.py
+// `Transformer`).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace clipbench {
+
+// nn.LayerNorm over the last dimension (eps 1e-5) computed in fp32 and returned in the input's
+// dtype, as openai/CLIP's `LayerNorm` subclass does for fp16 models. Parameters: `weight`, `bias`
+// [width].
+class LayerNormImpl : public torch::nn::Module {
+ public:
+  explicit LayerNormImpl(int64_t width);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  torch::Tensor weight, bias;
+
+ private:
+  int64_t width_;
+};
+TORCH_MODULE(LayerNorm);
+
+// x * sigmoid(1.702 * x): the GELU approximation the OpenAI weights were trained with.
+torch::Tensor quick_gelu(const torch::Tensor& x);
+
+// Multi-head self-attention with the parameter names of nn.MultiheadAttention: `in_proj_weight`
+// [3W, W], `in_proj_bias` [3W] (q, k, v stacked in that order), `out_proj.weight` [W, W],
+// `out_proj.bias` [W]. forward: x [N, L, W] (batch first) -> [N, L, W]; with `causal`, position i
+// attends to positions <= i.
+class SelfAttentionImpl : public torch::nn::Module {
+ public:
+  SelfAttentionImpl(int64_t width, int64_t heads);
+  torch::Tensor forward(const torch::Tensor& x, bool causal);
+
+  torch::Tensor in_proj_weight, in_proj_bias;
+  torch::nn::Linear out_proj{nullptr};
+
+ private:
+  int64_t width_, heads_;
+};
+TORCH_MODULE(SelfAttention);
+
+// The block's MLP: `c_fc` (W -> 4W), QuickGELU, `c_proj` (4W -> W).
+class MlpImpl : public torch::nn::Module {
+ public:
+  explicit MlpImpl(int64_t width);
+  torch::Tensor forward(const torch::Tensor& x);
+
+  torch::nn::Linear c_fc{nullptr}, c_proj{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+// Pre-norm residual block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). Children `ln_1`, `attn`,
+// `ln_2`, `mlp`.
+class ResidualAttentionBlockImpl : public torch::nn::Module {
+ public:
+  ResidualAttentionBlockImpl(int64_t width, int64_t heads);
+  torch::Tensor forward(const torch::Tensor& x, bool causal);
+
+  LayerNorm ln_1{nullptr}, ln_2{nullptr};
+  SelfAttention attn{nullptr};
+  Mlp mlp{nullptr};
+};
+TORCH_MODULE(ResidualAttentionBlock);
+
+// `layers` ResidualAttentionBlocks registered as `resblocks.0`, `resblocks.1`, ...
+// forward: x [N, L, width] -> [N, L, width]. The reference runs on [L, N, W] (sequence first); the
+// arithmetic per token is the same. `causal` applies openai/CLIP's text mask (-inf above the
+// diagonal).
+class TransformerImpl : public torch::nn::Module {
+ public:
+  TransformerImpl(int64_t width, int64_t layers, int64_t heads);
+  torch::Tensor forward(torch::Tensor x, bool causal);
+
+  int64_t width() const { return width_; }
+
+ private:
+  int64_t width_;
+  torch::nn::ModuleList resblocks_{nullptr};
+  std::vector<ResidualAttentionBlock> blocks_;
+};
+TORCH_MODULE(Transformer);
+
+}  // namespace clipbench

@@ -1,0 +1,33 @@
+// CLIP's ViT image tower (openai/CLIP model.py `VisionTransformer`).
+#pragma once
+
+#include <torch/torch.h>
+
+#include <cstdint>
+
+#include "clip/transformer.h"
+
+namespace clipbench {
+
+// Patchify with `conv1` (3 -> width, kernel = stride = patch_size, no bias), prepend
+// `class_embedding` [width], add `positional_embedding` [(R / patch)^2 + 1, width], `ln_pre`,
+// `transformer` (heads = width / 64 for OpenAI models), `ln_post` on the class token, then `@ proj`
+// [width, output_dim]. forward: images [B, 3, R, R] in the module's dtype and device, R ==
+// input_resolution -> [B, output_dim]. Throws clipbench::Error for any other input shape.
+class VisionTransformerImpl : public torch::nn::Module {
+ public:
+  VisionTransformerImpl(int64_t input_resolution, int64_t patch_size, int64_t width, int64_t layers,
+                        int64_t heads, int64_t output_dim);
+  torch::Tensor forward(const torch::Tensor& images);
+
+  torch::nn::Conv2d conv1{nullptr};
+  torch::Tensor class_embedding, positional_embedding, proj;
+  LayerNorm ln_pre{nullptr}, ln_post{nullptr};
+  Transformer transformer{nullptr};
+
+ private:
+  int64_t input_resolution_;
+};
+TORCH_MODULE(VisionTransformer);
+
+}  // namespace clipbench

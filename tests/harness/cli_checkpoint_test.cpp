@@ -1,0 +1,88 @@
+// Tests for `clipbench inspect` and `clipbench embed` as a user runs them on the shared fixtures.
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+#include <torch/torch.h>
+
+#include "clip/safetensors.h"
+#include "tests/support/catch.h"
+#include "tests/support/paths.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+using clipbench::test::clipbench_exe;
+using clipbench::test::fixture;
+using clipbench::test::run_command;
+
+namespace {
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+torch::Tensor to_tensor(const nlohmann::json& rows) {
+  std::vector<torch::Tensor> out;
+  for (const auto& r : rows) out.push_back(torch::tensor(r.get<std::vector<double>>(), torch::kDouble));
+  return torch::stack(out);
+}
+
+}  // namespace
+
+TEST_CASE("clipbench inspect reports format, architecture and the inferred config", "[parity]") {
+  for (const std::string model : {"tiny-vit", "tiny-rn"}) {
+    for (const std::string file : {"model.safetensors", "openai-jit.pt"}) {
+      INFO(model << "/" << file);
+      const auto r = run_command(clipbench_exe() + " inspect --checkpoint " + fixture("models/" + model + "/" + file));
+      REQUIRE(r.exit_code == 0);
+      const auto j = nlohmann::json::parse(r.out);
+      CHECK(j["architecture"] == (model == "tiny-vit" ? "vit" : "resnet"));
+      CHECK(j["config"] == read_json(fixture("models/" + model + "/config.json"))["config"]);
+      CHECK(j["format"] == (file == "openai-jit.pt" ? "openai-torchscript" : "safetensors"));
+      CHECK(j["storage_dtype"] == (file == "openai-jit.pt" ? "float+half" : "float"));
+      CHECK(j["parameter_count"].get<int64_t>() > 0);
+    }
+  }
+  const auto r = run_command(clipbench_exe() + " inspect --checkpoint /no/such/file.pt 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("/no/such/file.pt") != std::string::npos);
+}
+
+TEST_CASE("clipbench embed reproduces the golden features from texts and an image tensor", "[parity]") {
+  clipbench::test::TempDir dir;
+  const auto golden = clipbench::read_safetensors(fixture("models/tiny-vit/golden.safetensors")).tensors;
+  const auto prompts = read_json(fixture("models/tiny-vit/config.json"))["prompts"];
+  std::string cmd = clipbench_exe() + " embed --checkpoint " + fixture("models/tiny-vit-hf") +
+                    " --vocab " + clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
+                    " --image-tensor " + fixture("models/tiny-vit/golden.safetensors") + ":input.image" +
+                    " --out " + dir.file("out.json");
+  for (const auto& p : prompts) cmd += " --text '" + p.get<std::string>() + "'";
+  const auto r = run_command(cmd + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto j = read_json(dir.file("out.json"));
+  const auto image = to_tensor(j["image_features"]);
+  const auto text = to_tensor(j["text_features"]);
+  CHECK((image - golden.at("image_features").to(torch::kDouble)).abs().max().item<double>() < 1e-4);
+  CHECK((text - golden.at("text_features").to(torch::kDouble)).abs().max().item<double>() < 1e-4);
+  CHECK((to_tensor(j["logits_per_image"]) - golden.at("logits_per_image").to(torch::kDouble))
+            .abs()
+            .max()
+            .item<double>() < 1e-3);
+  CHECK(j["logit_scale"].get<double>() == Approx(golden.at("logit_scale").item<double>()));
+}
+
+TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--image-tensor or --text") != std::string::npos);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
+                  fixture("models/tiny-vit/golden.safetensors") + ":nope 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("no tensor 'nope'") != std::string::npos);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
+                  fixture("models/tiny-rn/golden.safetensors") + ":input.image 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("expected [B, 3, 32, 32]") != std::string::npos);
+}

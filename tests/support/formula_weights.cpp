@@ -1,0 +1,86 @@
+// Formula weights and the formula input image of the full-size model fixtures.
+#include "tests/support/formula_weights.h"
+
+#include <cmath>
+#include <fstream>
+#include <stdexcept>
+
+namespace clipbench::test {
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+uint32_t fnv1a32(const std::string& s) {
+  uint32_t h = 0x811C9DC5u;
+  for (unsigned char b : s) {
+    h ^= b;
+    h *= 0x01000193u;  // unsigned arithmetic wraps mod 2^32
+  }
+  return h;
+}
+
+double formula_u(uint64_t i, uint32_t name_hash) {
+  const uint32_t mixed =
+      static_cast<uint32_t>(((i + 1) * 2654435761ull) & 0xFFFFFFFFull) ^ name_hash;
+  return static_cast<double>(mixed) / 4294967296.0 - 0.5;
+}
+
+torch::Tensor formula_tensor(const std::string& name, const std::vector<int64_t>& shape) {
+  torch::Tensor t = torch::empty(shape, torch::kFloat);
+  float* out = t.data_ptr<float>();
+  const int64_t numel = t.numel();
+  const uint32_t h = fnv1a32(name);
+  const size_t rank = shape.size();
+  if (ends_with(name, "num_batches_tracked")) {
+    t.zero_();
+  } else if (ends_with(name, "logit_scale")) {
+    t.fill_(std::log(100.0));
+  } else if (ends_with(name, "running_var")) {
+    for (int64_t i = 0; i < numel; ++i)
+      out[i] = static_cast<float>(1.0 + 0.5 * (formula_u(i, h) + 0.5));
+  } else if (ends_with(name, "running_mean") || ends_with(name, "bias")) {
+    for (int64_t i = 0; i < numel; ++i) out[i] = static_cast<float>(0.1 * formula_u(i, h));
+  } else if (rank == 1 && ends_with(name, "weight")) {
+    for (int64_t i = 0; i < numel; ++i) out[i] = static_cast<float>(1.0 + 0.2 * formula_u(i, h));
+  } else if (rank <= 1) {
+    for (int64_t i = 0; i < numel; ++i) out[i] = static_cast<float>(0.5 * formula_u(i, h));
+  } else {
+    const double fan_in = static_cast<double>(numel) / static_cast<double>(shape[0]);
+    const double scale = std::sqrt(12.0 / fan_in);
+    for (int64_t i = 0; i < numel; ++i) out[i] = static_cast<float>(formula_u(i, h) * scale);
+  }
+  return t;
+}
+
+StateDict formula_state_dict(const nlohmann::json& state_dict_shapes) {
+  StateDict sd;
+  for (const auto& item : state_dict_shapes.items()) {
+    sd[item.key()] = formula_tensor(item.key(), item.value().get<std::vector<int64_t>>());
+  }
+  return sd;
+}
+
+torch::Tensor formula_image(int64_t resolution) {
+  torch::Tensor t = torch::empty({1, 3, resolution, resolution}, torch::kFloat);
+  float* out = t.data_ptr<float>();
+  const uint32_t h = fnv1a32("input.image");
+  for (int64_t i = 0; i < t.numel(); ++i) out[i] = static_cast<float>(2.0 * formula_u(i, h));
+  return t;
+}
+
+nlohmann::json read_json_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  try {
+    return nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw std::runtime_error("cannot parse " + path + ": " + e.what());
+  }
+}
+
+}  // namespace clipbench::test
