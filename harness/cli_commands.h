@@ -8,5 +8,6 @@ class App;
 namespace clipbench::cli {
 
 void add_version_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 }  // namespace clipbench::cli
