@@ -10,5 +10,6 @@ namespace clipbench::cli {
 void add_embed_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
 void add_version_command(CLI::App& app);
+void add_tokenize_command(CLI::App& app);
 
 }  // namespace clipbench::cli

@@ -24,6 +24,7 @@ const std::vector<AddCommand>& commands() {
       add_inspect_command,
       add_embed_command,
       add_version_command,
+      add_tokenize_command,
   };
   return table;
 }
