@@ -8,5 +8,7 @@ class App;
 namespace clipbench::cli {
 
 void add_version_command(CLI::App& app);
+// `preprocess --image FILE --size N --out FILE.png` (harness/cli_preprocess.cpp).
+void add_preprocess_command(CLI::App& app);
 
 }  // namespace clipbench::cli

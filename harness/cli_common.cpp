@@ -20,6 +20,7 @@ namespace clipbench::cli {
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
       add_version_command,
+      add_preprocess_command,
   };
   return table;
 }
