@@ -3,6 +3,7 @@
 #include "clip/pillow_resize.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -78,57 +79,47 @@ inline uint8_t clip8(int32_t v) {
 
 inline int32_t round_up(double f) { return static_cast<int32_t>(f >= 0.0 ? f + 0.5F : f - 0.5F); }
 
-// Horizontal pass, C interleaved 8-bit channels: output columns [x_begin, x_end) of rows
-// [row0, row0 + rows) of `in`, into `out` (row width x_end - x_begin).
-template <int C>
-void horizontal_8(const Image& in, int64_t row0, int64_t rows, const Coefficients& c, int64_t x_begin,
-                  int64_t x_end, uint8_t* out) {
-  const int64_t out_w = x_end - x_begin;
-  for (int64_t y = 0; y < rows; ++y) {
-    const uint8_t* src = in.data.data() + (row0 + y) * in.width * C;
-    uint8_t* dst = out + y * out_w * C;
-    for (int64_t xx = x_begin; xx < x_end; ++xx) {
-      const int32_t* k = &c.fixed[xx * c.ksize];
-      const uint8_t* s = src + static_cast<int64_t>(c.first[xx]) * C;
-      const int n = c.count[xx];
-      int32_t acc[C];
-      for (int ch = 0; ch < C; ++ch) acc[ch] = 1 << (kPrecisionBits - 1);
-      for (int x = 0; x < n; ++x) {
-        for (int ch = 0; ch < C; ++ch) acc[ch] += s[x * C + ch] * k[x];
-      }
-      for (int ch = 0; ch < C; ++ch) dst[(xx - x_begin) * C + ch] = clip8(acc[ch]);
-    }
-  }
+constexpr int kRowBlock = 8;  // rows the horizontal pass handles together
+
+namespace generic {
+#include "clip/pillow_resize_kernels.inc"
+}  // namespace generic
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define CLIPBENCH_RESIZE_AVX2 1
+#pragma GCC push_options
+#pragma GCC target("avx2")
+namespace avx2 {
+#include "clip/pillow_resize_kernels.inc"
+}  // namespace avx2
+#pragma GCC pop_options
+#endif
+
+std::atomic<bool> g_simd_enabled{true};
+
+bool use_avx2() {
+#ifdef CLIPBENCH_RESIZE_AVX2
+  static const bool cpu_has_avx2 = __builtin_cpu_supports("avx2");
+  return cpu_has_avx2 && g_simd_enabled.load(std::memory_order_relaxed);
+#else
+  return false;
+#endif
 }
 
-void horizontal_8_any(const Image& in, int64_t row0, int64_t rows, const Coefficients& c,
-                      int64_t x_begin, int64_t x_end, uint8_t* out) {
-  switch (in.channels()) {
-    case 1: return horizontal_8<1>(in, row0, rows, c, x_begin, x_end, out);
-    case 2: return horizontal_8<2>(in, row0, rows, c, x_begin, x_end, out);
-    case 3: return horizontal_8<3>(in, row0, rows, c, x_begin, x_end, out);
-    default: return horizontal_8<4>(in, row0, rows, c, x_begin, x_end, out);
-  }
+void horizontal_8(const Image& in, int64_t row0, int64_t rows, const Coefficients& c,
+                  int64_t x_begin, int64_t x_end, uint8_t* out) {
+#ifdef CLIPBENCH_RESIZE_AVX2
+  if (use_avx2()) return avx2::horizontal_pass(in, row0, rows, c, x_begin, x_end, out);
+#endif
+  generic::horizontal_pass(in, row0, rows, c, x_begin, x_end, out);
 }
 
-// Vertical pass over 8-bit rows of `row_len` bytes: output rows [y_begin, y_end); input row r of
-// the resampled axis lives at src + (r - src_row0) * src_stride + src_offset.
-void vertical_8(const uint8_t* src, int64_t src_stride, int64_t src_row0, int64_t src_offset,
-                int64_t row_len, const Coefficients& c, int64_t y_begin, int64_t y_end,
-                uint8_t* out) {
-  std::vector<int32_t> acc(static_cast<size_t>(row_len));
-  for (int64_t yy = y_begin; yy < y_end; ++yy) {
-    const int32_t* k = &c.fixed[yy * c.ksize];
-    std::fill(acc.begin(), acc.end(), 1 << (kPrecisionBits - 1));
-    for (int y = 0; y < c.count[yy]; ++y) {
-      const uint8_t* s = src + (c.first[yy] + y - src_row0) * src_stride + src_offset;
-      const int32_t w = k[y];
-      int32_t* a = acc.data();
-      for (int64_t i = 0; i < row_len; ++i) a[i] += s[i] * w;
-    }
-    uint8_t* dst = out + (yy - y_begin) * row_len;
-    for (int64_t i = 0; i < row_len; ++i) dst[i] = clip8(acc[i]);
-  }
+void vertical_8(const uint8_t* src, int64_t src_stride, int64_t src_row0, int64_t row_len,
+                const Coefficients& c, int64_t y_begin, int64_t y_end, uint8_t* out) {
+#ifdef CLIPBENCH_RESIZE_AVX2
+  if (use_avx2()) return avx2::vertical_pass(src, src_stride, src_row0, row_len, c, y_begin, y_end, out);
+#endif
+  generic::vertical_pass(src, src_stride, src_row0, row_len, c, y_begin, y_end, out);
 }
 
 // Mode I: horizontal and vertical passes in double, rounded to int32 after each.
@@ -199,7 +190,7 @@ Image bicubic_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, 
       src32 = tmp32.data();
     } else {
       tmp8.resize(static_cast<size_t>(rows * cw * C));
-      horizontal_8_any(in, row_first, rows, hc, x0, x0 + cw, tmp8.data());
+      horizontal_8(in, row_first, rows, hc, x0, x0 + cw, tmp8.data());
       src8 = tmp8.data();
     }
     src_stride = cw * (wide ? 1 : C);
@@ -218,7 +209,7 @@ Image bicubic_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, 
     if (wide) {
       vertical_i(src32, src_stride, src_row0, src_offset, row_len, vc, y0, y0 + ch, out.data32.data());
     } else {
-      vertical_8(src8, src_stride, src_row0, src_offset, row_len, vc, y0, y0 + ch, out.data.data());
+      vertical_8(src8 + src_offset, src_stride, src_row0, row_len, vc, y0, y0 + ch, out.data.data());
     }
   } else {
     for (int64_t y = 0; y < ch; ++y) {
@@ -303,6 +294,8 @@ void unpremultiply(Image& im) {
 }
 
 }  // namespace
+
+void set_resize_simd_enabled(bool enabled) { g_simd_enabled = enabled; }
 
 Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t cw, int64_t ch) {
   if (x0 < 0 || y0 < 0 || cw <= 0 || ch <= 0 || x0 + cw > in.width || y0 + ch > in.height) {

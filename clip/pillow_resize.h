@@ -26,6 +26,10 @@ Image pillow_resize(const Image& in, int64_t out_w, int64_t out_h);
 Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
                          int64_t crop_w, int64_t crop_h);
 
+// The fixed-point loops run with AVX2 where the CPU has it, else with the baseline ISA; both give
+// identical results. Tests call this with false to exercise the baseline loops too.
+void set_resize_simd_enabled(bool enabled);
+
 // Pixels of a window of an image (Image.crop inside the bounds).
 Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t crop_w, int64_t crop_h);
 

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clip/image_decode.h"
+#include "clip/pillow_resize.h"
 #include "clip/preprocess.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
@@ -17,6 +18,10 @@ using clipbench::resize_and_crop_rgb;
 using clipbench::test::fixture;
 
 TEST_CASE("every fixtures/preprocess case matches its Pillow + torchvision golden", "[parity]") {
+  // Both builds of the resize loops (AVX2 where available, and the baseline ISA) must match.
+  const bool simd = GENERATE(true, false);
+  clipbench::set_resize_simd_enabled(simd);
+  std::printf("resize loops: %s\n", simd ? "SIMD where available" : "baseline ISA");
   std::ifstream in(fixture("preprocess/cases.json"));
   REQUIRE(in.good());
   const auto cases = nlohmann::json::parse(in);
@@ -51,4 +56,5 @@ TEST_CASE("every fixtures/preprocess case matches its Pillow + torchvision golde
     CHECK(frac >= 0.999);
     CHECK(max_diff <= 1);
   }
+  clipbench::set_resize_simd_enabled(true);
 }

@@ -187,6 +187,9 @@ const std::vector<ModeCase>& mode_cases() {
 TEST_CASE("resize + crop + convert(RGB) per mode equals Pillow 9.4 on the test's own files", "[unit]") {
   const auto dir = test_dir("preprocess_modes");
   write_mode_inputs(dir);
+  const bool simd = GENERATE(true, false);  // both builds of the resize loops
+  set_resize_simd_enabled(simd);
+  INFO("SIMD loops " << simd);
   REQUIRE(mode_cases().size() == 10);
   for (const auto& c : mode_cases()) {
     INFO("file " << c.file);
@@ -198,6 +201,7 @@ TEST_CASE("resize + crop + convert(RGB) per mode equals Pillow 9.4 on the test's
     REQUIRE(rgb.height == c.n);
     CHECK(std::vector<int>(rgb.data.begin(), rgb.data.end()) == c.expected);
   }
+  set_resize_simd_enabled(true);
 }
 
 TEST_CASE("torchvision Resize / CenterCrop geometry", "[unit]") {
