@@ -25,6 +25,7 @@ const std::vector<AddCommand>& commands() {
       add_embed_command,
       add_version_command,
       add_tokenize_command,
+      add_preprocess_command,
   };
   return table;
 }

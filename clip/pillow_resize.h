@@ -1,0 +1,36 @@
+// Pillow 9 Image.resize(size, BICUBIC) reproduced bit for bit, per image mode, plus a cropped variant.
+#pragma once
+
+#include <cstdint>
+
+#include "clip/image.h"
+
+namespace clipbench {
+
+// Matches Pillow 9.4 `Image.resize((out_w, out_h), Image.BICUBIC)` with the default box:
+//  - same size: an unchanged copy (no premultiply round trip);
+//  - "P" and "1": nearest neighbour (Pillow's ImagingScaleAffine: source = int(x0 + (i + 0.5) * s)
+//    accumulated in double);
+//  - "LA" and "RGBA": premultiplied ("La"/"RGBa", MULDIV255) resize, then un-premultiplied
+//    (255 * c / a, clipped; alpha 0 and 255 unchanged);
+//  - 8-bit modes: two passes, horizontal then vertical, each skipped when that size is unchanged;
+//    antialiased bicubic (a = -0.5, support 2 * max(1, in / out)); coefficients normalized to sum 1
+//    then rounded to 22-bit fixed point; per pass, sum + 2^21, shifted by 22 and clipped to 0..255;
+//    the horizontal pass computes only the rows the vertical pass reads;
+//  - "I": the same coefficients in double, each pass rounded half away from zero to int32.
+// Throws std::invalid_argument when a size is not positive.
+Image pillow_resize(const Image& in, int64_t out_w, int64_t out_h);
+
+// The window [x0, x0 + crop_w) x [y0, y0 + crop_h) of pillow_resize(in, out_w, out_h), computed
+// without the pixels outside it (identical values, less work). The window must lie inside.
+Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
+                         int64_t crop_w, int64_t crop_h);
+
+// The fixed-point loops run with AVX2 where the CPU has it, else with the baseline ISA; both give
+// identical results. Tests call this with false to exercise the baseline loops too.
+void set_resize_simd_enabled(bool enabled);
+
+// Pixels of a window of an image (Image.crop inside the bounds).
+Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t crop_w, int64_t crop_h);
+
+}  // namespace clipbench

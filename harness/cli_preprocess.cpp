@@ -1,0 +1,48 @@
+// `clipbench preprocess`: writes the reference Resize + CenterCrop + convert("RGB") pixels as a PNG.
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include "clip/image.h"
+#include "clip/image_decode.h"
+#include "clip/png_encode.h"
+#include "clip/preprocess.h"
+#include "harness/cli_commands.h"
+
+namespace clipbench::cli {
+
+void add_preprocess_command(CLI::App& app) {
+  struct Options {
+    std::string image;
+    int64_t size = 224;
+    std::string out;
+    bool exif = false;
+    int64_t max_pixels = kPillowMaxImagePixels;
+  };
+  auto opts = std::make_shared<Options>();
+  auto* cmd = app.add_subcommand(
+      "preprocess",
+      "Decode an image and write the N x N RGB pixels CLIP's reference transform feeds to ToTensor "
+      "(Pillow-exact Resize(N, BICUBIC), CenterCrop(N), convert(\"RGB\")) as a PNG");
+  cmd->add_option("--image", opts->image, "Input image (JPEG, PNG; more formats with OpenCV)")
+      ->required();
+  cmd->add_option("--size", opts->size, "Output side N in pixels")->check(CLI::PositiveNumber);
+  cmd->add_option("--out", opts->out, "Output PNG file")->required();
+  cmd->add_flag("--apply-exif-orientation", opts->exif,
+                "Rotate/flip by the EXIF Orientation tag first (the reference does not)");
+  cmd->add_option("--max-pixels", opts->max_pixels, "Reject larger images (Pillow's limit)")
+      ->check(CLI::PositiveNumber);
+  cmd->callback([opts] {
+    DecodeOptions decode;
+    decode.apply_exif_orientation = opts->exif;
+    decode.max_pixels = opts->max_pixels;
+    const Image image = decode_image_file(opts->image, decode);
+    const Image rgb = resize_and_crop_rgb(image, opts->size);
+    write_png(opts->out, rgb);
+    spdlog::info("{} ({} {}x{}) -> {} ({}x{} RGB)", opts->image, mode_name(image.mode), image.width,
+                 image.height, opts->out, rgb.width, rgb.height);
+  });
+}
+
+}  // namespace clipbench::cli
