@@ -7,6 +7,7 @@
 
 #include "clip/checkpoint.h"
 #include "clip/clip_model.h"
+#include "clip/load_state_dict.h"
 #include "clip/errors.h"
 #include "clip/safetensors.h"
 #include "clip/tokenizer.h"

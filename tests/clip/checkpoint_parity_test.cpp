@@ -3,6 +3,7 @@
 
 #include "clip/checkpoint.h"
 #include "clip/clip_model.h"
+#include "clip/load_state_dict.h"
 #include "clip/safetensors.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
