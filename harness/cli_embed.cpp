@@ -9,6 +9,7 @@
 #include "clip/clip_model.h"
 #include "clip/load_state_dict.h"
 #include "clip/errors.h"
+#include "clip/preprocess.h"
 #include "clip/safetensors.h"
 #include "clip/tokenizer.h"
 #include "harness/cli_commands.h"
@@ -19,6 +20,7 @@ namespace {
 
 struct EmbedOptions {
   std::string checkpoint;
+  std::vector<std::string> images;         // image files, preprocessed at the checkpoint's resolution
   std::vector<std::string> image_tensors;  // FILE.safetensors:KEY
   std::vector<std::string> texts;
   std::string vocab;
@@ -47,8 +49,8 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
 }
 
 void run_embed(const EmbedOptions& o) {
-  if (o.image_tensors.empty() && o.texts.empty())
-    throw Error("embed: give at least one --image-tensor or --text");
+  if (o.images.empty() && o.image_tensors.empty() && o.texts.empty())
+    throw Error("embed: give at least one --image, --image-tensor or --text");
   const Checkpoint ck = read_checkpoint(o.checkpoint);
   CLIP model = build_model(ck.state_dict, ck.path);
   torch::NoGradGuard no_grad;
@@ -57,8 +59,13 @@ void run_embed(const EmbedOptions& o) {
   j["format"] = ck.format;
   j["logit_scale"] = model->logit_scale.item<double>();
   torch::Tensor image_features, text_features;
-  if (!o.image_tensors.empty()) {
+  if (!o.images.empty() || !o.image_tensors.empty()) {
     std::vector<torch::Tensor> batches;
+    // Image files first (in the order given), then the tensors.
+    if (!o.images.empty()) {
+      batches.push_back(load_and_preprocess_batch(o.images, model->config().image_resolution));
+      j["images"] = o.images;
+    }
     for (const auto& spec : o.image_tensors)
       batches.push_back(read_image_tensor(spec, model->config().image_resolution));
     image_features = model->encode_image(torch::cat(batches, 0));
@@ -86,12 +93,16 @@ void run_embed(const EmbedOptions& o) {
 void add_embed_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "embed",
-      "Encode images and texts with a checkpoint; print un-normalized image_features, text_features, "
+      "Encode images (files or preprocessed tensors) and texts with a checkpoint; print un-normalized image_features, text_features, "
       "logit_scale (the stored log value) and, with both, logits_per_image, as JSON");
   auto o = std::make_shared<EmbedOptions>();
   cmd->add_option("--checkpoint", o->checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
       ->required();
+  cmd->add_option("--image", o->images,
+                  "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as CLIP's reference "
+                  "transform at the checkpoint's resolution; repeatable")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--image-tensor", o->image_tensors,
                   "A preprocessed float batch [B,3,R,R] (or [3,R,R]) as FILE.safetensors:KEY; repeatable");
   cmd->add_option("--text", o->texts, "A text to encode; repeatable");

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
+#include "clip/preprocess.h"
 #include "clip/safetensors.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
@@ -76,7 +77,7 @@ TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
   const std::string ck = fixture("models/tiny-vit/model.safetensors");
   auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " 2>&1");
   CHECK(r.exit_code == 2);
-  CHECK(r.out.find("--image-tensor or --text") != std::string::npos);
+  CHECK(r.out.find("--image, --image-tensor or --text") != std::string::npos);
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
                   fixture("models/tiny-vit/golden.safetensors") + ":nope 2>&1");
   CHECK(r.exit_code == 2);
@@ -85,4 +86,33 @@ TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
                   fixture("models/tiny-rn/golden.safetensors") + ":input.image 2>&1");
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("expected [B, 3, 32, 32]") != std::string::npos);
+}
+
+TEST_CASE("clipbench embed --image preprocesses files at the checkpoint's resolution", "[parity]") {
+  // tiny-rn takes 64 x 64 images; its features of the preprocessed file equal those of the preprocessed tensor.
+  const std::string image = fixture("preprocess/p01_photo_jpeg.jpg");
+  const std::string ck = fixture("models/tiny-rn/model.safetensors");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + image + " --image " +
+                       fixture("preprocess/p07_rgba_png.png") + " 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  REQUIRE(j["image_features"].size() == 2);
+  CHECK(j["image_features"][0].size() == 64);
+  CHECK(j["images"][0] == image);
+  CHECK(j["image_features"][0] != j["image_features"][1]);
+  clipbench::test::TempDir tensors;
+  clipbench::write_safetensors(tensors.file("x.safetensors"),
+                               {{"x", clipbench::load_and_preprocess(image, 64).unsqueeze(0)}});
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
+                  tensors.file("x.safetensors") + ":x 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["image_features"][0] == j["image_features"][0]);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image /no/such.jpg 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("/no/such.jpg") != std::string::npos);
+  clipbench::test::TempDir dir;
+  const auto bad = dir.write("bad.jpg", std::string("\xff\xd8\xff\xe0 not really a jpeg", 26));
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + bad + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find(bad) != std::string::npos);
 }
