@@ -59,15 +59,19 @@ void run_embed(const EmbedOptions& o) {
   j["format"] = ck.format;
   j["logit_scale"] = model->logit_scale.item<double>();
   torch::Tensor image_features, text_features;
+  std::vector<std::string> row_names;  // one per image row, for the summary
   if (!o.images.empty() || !o.image_tensors.empty()) {
     std::vector<torch::Tensor> batches;
     // Image files first (in the order given), then the tensors.
     if (!o.images.empty()) {
       batches.push_back(load_and_preprocess_batch(o.images, model->config().image_resolution));
       j["images"] = o.images;
+      row_names = o.images;
     }
-    for (const auto& spec : o.image_tensors)
+    for (const auto& spec : o.image_tensors) {
       batches.push_back(read_image_tensor(spec, model->config().image_resolution));
+      for (int64_t k = 0; k < batches.back().size(0); ++k) row_names.push_back(fmt::format("{}[{}]", spec, k));
+    }
     image_features = model->encode_image(torch::cat(batches, 0));
     j["image_features"] = tensor_to_json(image_features);
   }
@@ -83,7 +87,16 @@ void run_embed(const EmbedOptions& o) {
   if (image_features.defined() && text_features.defined()) {
     const auto img = image_features / image_features.norm(2, -1, true);
     const auto txt = text_features / text_features.norm(2, -1, true);
-    j["logits_per_image"] = tensor_to_json(model->logit_scale.exp() * img.matmul(txt.t()));
+    const auto logits = model->logit_scale.exp() * img.matmul(txt.t());
+    j["logits_per_image"] = tensor_to_json(logits);
+    // A readable summary on stderr: each image's softmax over the texts (zero-shot probabilities).
+    const auto probs = logits.softmax(-1);
+    for (int64_t i = 0; i < probs.size(0); ++i) {
+      std::string line;
+      for (int64_t t = 0; t < probs.size(1); ++t)
+        line += fmt::format("{}\"{}\" {:.3f}", t ? ", " : "", o.texts[t], probs[i][t].item<double>());
+      spdlog::info("image {}: {}", row_names[i], line);
+    }
   }
   write_output(o.out, j.dump());
 }
