@@ -1,9 +1,13 @@
 // Decode + CLIP preprocessing throughput on 500x375 baseline JPEGs to 224 (images/s, one thread).
 //
-// Inputs: the *.jpg files in $CLIPBENCH_BENCH_JPEG_DIR (bench/preprocess_vs_pillow.sh writes them so
-// that Pillow is timed on the same files); without it, 16 synthetic 500x375 JPEGs (quality 90) are
-// written with libjpeg to a temporary folder. Benchmarks: the whole path (read file, decode,
+// Inputs: the *.jpg files in $CLIPBENCH_BENCH_JPEG_DIR (bench/preprocess_vs_pillow.sh writes them
+// so that Pillow is timed on the same files); without it, 16 synthetic 500x375 JPEGs (quality 90)
+// are written with libjpeg to a temporary folder. Benchmarks: the whole path (read file, decode,
 // resize, crop, RGB, normalize), and decode / resize+crop alone for a breakdown.
+#include <benchmark/benchmark.h>
+#include <jpeglib.h>
+#include <torch/torch.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -12,10 +16,6 @@
 #include <iterator>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <jpeglib.h>
-#include <torch/torch.h>
 
 #include "clip/image_decode.h"
 #include "clip/preprocess.h"

@@ -1,11 +1,11 @@
 // Benchmark: clip.tokenize throughput (texts/s) on the ImageNet prompts (classes x templates).
+#include <benchmark/benchmark.h>
+
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include "clip/tokenizer.h"
 

@@ -1,16 +1,15 @@
 // BPE vocabulary files: OpenAI's .txt.gz, Hugging Face vocab.json + merges.txt, discovery.
 #include "clip/bpe_vocabulary.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string_view>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "clip/errors.h"
 #include "clip/unicode_tables.h"

@@ -1,14 +1,14 @@
 // Detects a checkpoint's container format through a registry and normalizes its state dict.
 #include "clip/checkpoint.h"
 
-#include <filesystem>
-#include <fstream>
-#include <set>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "clip/errors.h"
 #include "clip/hf_clip_mapping.h"
@@ -21,22 +21,25 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool is_zip(const std::string& head) { return head.size() >= 4 && head.compare(0, 4, "PK\x03\x04") == 0; }
+bool is_zip(const std::string& head) {
+  return head.size() >= 4 && head.compare(0, 4, "PK\x03\x04") == 0;
+}
 
 Registry<CheckpointFormat> make_formats() {
   Registry<CheckpointFormat> r("checkpoint format");
-  r.add("safetensors", {"safetensors (OpenAI / open_clip or Hugging Face names)",
-                        [](const std::string& path, const std::string&) { return looks_like_safetensors(path); },
-                        [](const std::string& path) { return read_safetensors(path).tensors; }});
-  r.add("openai-torchscript",
-        {"TorchScript archive as released by OpenAI",
-         [](const std::string& path, const std::string& head) {
-           return is_zip(head) && is_torchscript_archive(path);
-         },
-         read_torchscript});
+  r.add("safetensors",
+        {"safetensors (OpenAI / open_clip or Hugging Face names)",
+         [](const std::string& path, const std::string&) { return looks_like_safetensors(path); },
+         [](const std::string& path) { return read_safetensors(path).tensors; }});
+  r.add("openai-torchscript", {"TorchScript archive as released by OpenAI",
+                               [](const std::string& path, const std::string& head) {
+                                 return is_zip(head) && is_torchscript_archive(path);
+                               },
+                               read_torchscript});
   r.add("torch-save", {"torch.save zip archive (state dict or open_clip checkpoint)",
                        [](const std::string&, const std::string& head) {
-                         return is_zip(head) || (!head.empty() && static_cast<unsigned char>(head[0]) == 0x80);
+                         return is_zip(head) ||
+                                (!head.empty() && static_cast<unsigned char>(head[0]) == 0x80);
                        },
                        read_torch_save});
   return r;
@@ -46,15 +49,16 @@ std::string resolve_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw FileError(fmt::format("checkpoint {} does not exist", path));
   if (!fs::is_directory(path, ec)) return path;
-  for (const char* name : {"model.safetensors", "open_clip_model.safetensors", "open_clip_pytorch_model.bin",
-                           "pytorch_model.bin"}) {
+  for (const char* name : {"model.safetensors", "open_clip_model.safetensors",
+                           "open_clip_pytorch_model.bin", "pytorch_model.bin"}) {
     const fs::path candidate = fs::path(path) / name;
     if (fs::exists(candidate, ec)) return candidate.string();
   }
-  throw CheckpointError(fmt::format(
-      "{} is a folder without a checkpoint: expected model.safetensors, open_clip_model.safetensors, "
-      "open_clip_pytorch_model.bin or pytorch_model.bin",
-      path));
+  throw CheckpointError(
+      fmt::format("{} is a folder without a checkpoint: expected model.safetensors, "
+                  "open_clip_model.safetensors, "
+                  "open_clip_pytorch_model.bin or pytorch_model.bin",
+                  path));
 }
 
 std::string read_head(const std::string& path) {
@@ -80,7 +84,8 @@ nlohmann::json read_hf_config(const std::string& file) {
 bool is_bn_statistic(const std::string& key) {
   auto ends_with = [&](const char* s) {
     const std::string suffix(s);
-    return key.size() >= suffix.size() && key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
+    return key.size() >= suffix.size() &&
+           key.compare(key.size() - suffix.size(), suffix.size(), suffix) == 0;
   };
   return ends_with("running_mean") || ends_with("running_var") || ends_with("num_batches_tracked");
 }
@@ -106,10 +111,11 @@ Checkpoint read_checkpoint(const std::string& path) {
     }
   }
   if (!format)
-    throw CheckpointError(fmt::format(
-        "{}: unknown checkpoint format (expected an OpenAI TorchScript .pt, a torch.save zip archive, or "
-        "safetensors)",
-        ck.path));
+    throw CheckpointError(
+        fmt::format("{}: unknown checkpoint format (expected an OpenAI TorchScript .pt, a "
+                    "torch.save zip archive, or "
+                    "safetensors)",
+                    ck.path));
   StateDict raw = format->read(ck.path);
 
   // A `module.` prefix (DataParallel / DDP) on every key.
@@ -140,7 +146,8 @@ Checkpoint read_checkpoint(const std::string& path) {
 
   for (const char* extra : {"input_resolution", "context_length", "vocab_size"}) raw.erase(extra);
   auto it = raw.find("logit_scale");
-  if (it != raw.end() && it->second.dim() == 1 && it->second.numel() == 1) it->second = it->second.reshape({});
+  if (it != raw.end() && it->second.dim() == 1 && it->second.numel() == 1)
+    it->second = it->second.reshape({});
   for (auto& [k, v] : raw) {
     if (v.is_floating_point() && v.scalar_type() != torch::kFloat) v = v.to(torch::kFloat);
     if (!is_bn_statistic(k)) ck.parameter_count += v.numel();

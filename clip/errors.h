@@ -1,4 +1,5 @@
-// Typed errors thrown by clipbench: each names the file, key or value at fault and what was expected.
+// Typed errors thrown by clipbench: each names the file, key or value at fault and what was
+// expected.
 #pragma once
 
 #include <stdexcept>
@@ -18,7 +19,8 @@ class FileError : public Error {
   using Error::Error;
 };
 
-// A checkpoint that is truncated, corrupt, of an unknown format, or whose tensors do not fit the model.
+// A checkpoint that is truncated, corrupt, of an unknown format, or whose tensors do not fit the
+// model.
 class CheckpointError : public Error {
  public:
   using Error::Error;

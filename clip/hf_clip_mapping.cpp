@@ -1,12 +1,12 @@
 // Maps Hugging Face `CLIPModel` tensor names to OpenAI names through a name table.
 #include "clip/hf_clip_mapping.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
 #include <regex>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "clip/errors.h"
 
@@ -25,23 +25,26 @@ struct NameRule {
 const std::vector<NameRule>& name_table() {
   static const std::vector<NameRule> table = {
       {R"(logit_scale)", "logit_scale", Transform::kCopy},
-      {R"(text_model\.embeddings\.token_embedding\.weight)", "token_embedding.weight", Transform::kCopy},
-      {R"(text_model\.embeddings\.position_embedding\.weight)", "positional_embedding", Transform::kCopy},
+      {R"(text_model\.embeddings\.token_embedding\.weight)", "token_embedding.weight",
+       Transform::kCopy},
+      {R"(text_model\.embeddings\.position_embedding\.weight)", "positional_embedding",
+       Transform::kCopy},
       {R"((text|vision)_model\.embeddings\.position_ids)", "", Transform::kDrop},
       {R"(text_model\.final_layer_norm\.(weight|bias))", "ln_final.$1", Transform::kCopy},
       {R"(text_projection\.weight)", "text_projection", Transform::kTranspose},
       {R"(text_model\.encoder\.layers\.(\d+)\.self_attn\.out_proj\.(weight|bias))",
        "transformer.resblocks.$1.attn.out_proj.$2", Transform::kCopy},
-      {R"(text_model\.encoder\.layers\.(\d+)\.layer_norm1\.(weight|bias))", "transformer.resblocks.$1.ln_1.$2",
-       Transform::kCopy},
-      {R"(text_model\.encoder\.layers\.(\d+)\.layer_norm2\.(weight|bias))", "transformer.resblocks.$1.ln_2.$2",
-       Transform::kCopy},
-      {R"(text_model\.encoder\.layers\.(\d+)\.mlp\.fc1\.(weight|bias))", "transformer.resblocks.$1.mlp.c_fc.$2",
-       Transform::kCopy},
+      {R"(text_model\.encoder\.layers\.(\d+)\.layer_norm1\.(weight|bias))",
+       "transformer.resblocks.$1.ln_1.$2", Transform::kCopy},
+      {R"(text_model\.encoder\.layers\.(\d+)\.layer_norm2\.(weight|bias))",
+       "transformer.resblocks.$1.ln_2.$2", Transform::kCopy},
+      {R"(text_model\.encoder\.layers\.(\d+)\.mlp\.fc1\.(weight|bias))",
+       "transformer.resblocks.$1.mlp.c_fc.$2", Transform::kCopy},
       {R"(text_model\.encoder\.layers\.(\d+)\.mlp\.fc2\.(weight|bias))",
        "transformer.resblocks.$1.mlp.c_proj.$2", Transform::kCopy},
       {R"(vision_model\.embeddings\.class_embedding)", "visual.class_embedding", Transform::kCopy},
-      {R"(vision_model\.embeddings\.patch_embedding\.weight)", "visual.conv1.weight", Transform::kCopy},
+      {R"(vision_model\.embeddings\.patch_embedding\.weight)", "visual.conv1.weight",
+       Transform::kCopy},
       {R"(vision_model\.embeddings\.position_embedding\.weight)", "visual.positional_embedding",
        Transform::kCopy},
       {R"(vision_model\.pre_layrnorm\.(weight|bias))", "visual.ln_pre.$1", Transform::kCopy},
@@ -63,7 +66,8 @@ const std::vector<NameRule>& name_table() {
 
 // `text_model.encoder.layers.3.self_attn.q_proj.weight` -> (OpenAI prefix, part, kind).
 const std::regex& qkv_pattern() {
-  static const std::regex re(R"((text|vision)_model\.encoder\.layers\.(\d+)\.self_attn\.([qkv])_proj\.(weight|bias))");
+  static const std::regex re(
+      R"((text|vision)_model\.encoder\.layers\.(\d+)\.self_attn\.([qkv])_proj\.(weight|bias))");
   return re;
 }
 
@@ -73,12 +77,13 @@ void check_config(const nlohmann::json& config, const std::string& source) {
     if (!config.contains(tower)) continue;
     const auto& c = config[tower];
     if (c.contains("hidden_act") && c["hidden_act"] != "quick_gelu")
-      throw CheckpointError(fmt::format(
-          "{}: {}.hidden_act is {}, but these encoders implement the OpenAI CLIP activation \"quick_gelu\" only",
-          source, tower, c["hidden_act"].dump()));
+      throw CheckpointError(
+          fmt::format("{}: {}.hidden_act is {}, but these encoders implement the OpenAI CLIP "
+                      "activation \"quick_gelu\" only",
+                      source, tower, c["hidden_act"].dump()));
     if (c.contains("layer_norm_eps") && std::abs(c["layer_norm_eps"].get<double>() - 1e-5) > 1e-12)
-      throw CheckpointError(fmt::format("{}: {}.layer_norm_eps is {}, expected 1e-05 (OpenAI CLIP)", source,
-                                        tower, c["layer_norm_eps"].dump()));
+      throw CheckpointError(fmt::format("{}: {}.layer_norm_eps is {}, expected 1e-05 (OpenAI CLIP)",
+                                        source, tower, c["layer_norm_eps"].dump()));
   }
 }
 
@@ -86,11 +91,13 @@ void check_config(const nlohmann::json& config, const std::string& source) {
 
 bool is_hf_clip_layout(const StateDict& sd) {
   for (const auto& kv : sd)
-    if (kv.first.rfind("text_model.", 0) == 0 || kv.first.rfind("vision_model.", 0) == 0) return true;
+    if (kv.first.rfind("text_model.", 0) == 0 || kv.first.rfind("vision_model.", 0) == 0)
+      return true;
   return false;
 }
 
-StateDict hf_clip_to_openai(const StateDict& sd, const nlohmann::json& config, const std::string& source) {
+StateDict hf_clip_to_openai(const StateDict& sd, const nlohmann::json& config,
+                            const std::string& source) {
   check_config(config, source);
   std::vector<std::pair<std::regex, const NameRule*>> rules;
   for (const auto& r : name_table()) rules.emplace_back(std::regex(r.hf), &r);
@@ -102,8 +109,9 @@ StateDict hf_clip_to_openai(const StateDict& sd, const nlohmann::json& config, c
   for (const auto& [key, tensor] : sd) {
     std::smatch m;
     if (std::regex_match(key, m, qkv_pattern())) {
-      const std::string prefix = (m[1] == "text" ? std::string("transformer") : std::string("visual.transformer")) +
-                                 ".resblocks." + m[2].str() + ".attn.";
+      const std::string prefix =
+          (m[1] == "text" ? std::string("transformer") : std::string("visual.transformer")) +
+          ".resblocks." + m[2].str() + ".attn.";
       const int part = m[3] == "q" ? 0 : (m[3] == "k" ? 1 : 2);
       qkv[{prefix, m[4].str()}][part] = tensor;
       continue;
@@ -122,14 +130,15 @@ StateDict hf_clip_to_openai(const StateDict& sd, const nlohmann::json& config, c
   if (!unknown.empty()) {
     std::string list;
     for (const auto& k : unknown) list += "\n  " + k;
-    throw CheckpointError(fmt::format("{}: {} Hugging Face key(s) with no OpenAI CLIP name:{}", source,
-                                      unknown.size(), list));
+    throw CheckpointError(fmt::format("{}: {} Hugging Face key(s) with no OpenAI CLIP name:{}",
+                                      source, unknown.size(), list));
   }
   for (const auto& [where, parts] : qkv) {
     for (int i = 0; i < 3; ++i)
       if (!parts[i].defined())
-        throw CheckpointError(fmt::format("{}: attention {}{} has no {}_proj.{} (q, k and v are all needed)",
-                                          source, where.first, where.second, "qkv"[i], where.second));
+        throw CheckpointError(
+            fmt::format("{}: attention {}{} has no {}_proj.{} (q, k and v are all needed)", source,
+                        where.first, where.second, "qkv"[i], where.second));
     out[where.first + "in_proj_" + where.second] = torch::cat({parts[0], parts[1], parts[2]}, 0);
   }
   return out;

@@ -7,25 +7,37 @@ namespace clipbench {
 
 const char* mode_name(ImageMode mode) {
   switch (mode) {
-    case ImageMode::k1: return "1";
-    case ImageMode::kL: return "L";
-    case ImageMode::kLA: return "LA";
-    case ImageMode::kP: return "P";
-    case ImageMode::kRGB: return "RGB";
-    case ImageMode::kRGBA: return "RGBA";
-    case ImageMode::kCMYK: return "CMYK";
-    case ImageMode::kI: return "I";
+    case ImageMode::k1:
+      return "1";
+    case ImageMode::kL:
+      return "L";
+    case ImageMode::kLA:
+      return "LA";
+    case ImageMode::kP:
+      return "P";
+    case ImageMode::kRGB:
+      return "RGB";
+    case ImageMode::kRGBA:
+      return "RGBA";
+    case ImageMode::kCMYK:
+      return "CMYK";
+    case ImageMode::kI:
+      return "I";
   }
   return "?";
 }
 
 int mode_channels(ImageMode mode) {
   switch (mode) {
-    case ImageMode::kLA: return 2;
-    case ImageMode::kRGB: return 3;
+    case ImageMode::kLA:
+      return 2;
+    case ImageMode::kRGB:
+      return 3;
     case ImageMode::kRGBA:
-    case ImageMode::kCMYK: return 4;
-    default: return 1;
+    case ImageMode::kCMYK:
+      return 4;
+    default:
+      return 1;
   }
 }
 

@@ -1,4 +1,5 @@
-// An decoded image in one of Pillow's modes (1, L, LA, P, RGB, RGBA, CMYK, I): size, pixels, palette.
+// An decoded image in one of Pillow's modes (1, L, LA, P, RGB, RGBA, CMYK, I): size, pixels,
+// palette.
 #pragma once
 
 #include <cstdint>
@@ -24,11 +25,13 @@ struct Image {
   int64_t width = 0;
   int64_t height = 0;
   ImageMode mode = ImageMode::kRGB;
-  std::vector<uint8_t> data;     // every mode but kI: width * height * channels bytes
-  std::vector<int32_t> data32;   // kI only: width * height values
-  std::vector<uint8_t> palette;  // kP only: 256 * 3 bytes (RGB), unused entries as Pillow fills them
-  std::vector<uint8_t> palette_alpha;  // kP only: alpha per palette index from PNG tRNS (may be empty)
-  int exif_orientation = 1;      // EXIF Orientation tag (1..8) as stored; 1 when absent
+  std::vector<uint8_t> data;    // every mode but kI: width * height * channels bytes
+  std::vector<int32_t> data32;  // kI only: width * height values
+  std::vector<uint8_t>
+      palette;  // kP only: 256 * 3 bytes (RGB), unused entries as Pillow fills them
+  std::vector<uint8_t>
+      palette_alpha;         // kP only: alpha per palette index from PNG tRNS (may be empty)
+  int exif_orientation = 1;  // EXIF Orientation tag (1..8) as stored; 1 when absent
 
   int channels() const { return mode_channels(mode); }
   // Bytes per row in `data` (not meaningful for kI).

@@ -42,7 +42,7 @@ Image convert_to_rgb(const Image& in) {
         const unsigned nk = 255u - s[4 * i + 3];
         for (int c = 0; c < 3; ++c) {
           const unsigned t = s[4 * i + c] * nk + 128;
-          const unsigned scaled = ((t >> 8) + t) >> 8;  // MULDIV255(c, 255 - k)
+          const unsigned scaled = ((t >> 8) + t) >> 8;       // MULDIV255(c, 255 - k)
           o[3 * i + c] = static_cast<uint8_t>(nk - scaled);  // never negative: scaled <= nk
         }
       }
@@ -50,7 +50,9 @@ Image convert_to_rgb(const Image& in) {
     case ImageMode::kI:
       for (int64_t i = 0; i < n; ++i) {
         const int32_t v = in.data32[i];
-        o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = static_cast<uint8_t>(v <= 0 ? 0 : v >= 255 ? 255 : v);
+        o[3 * i] = o[3 * i + 1] = o[3 * i + 2] = static_cast<uint8_t>(v <= 0     ? 0
+                                                                      : v >= 255 ? 255
+                                                                                 : v);
       }
       break;
     case ImageMode::kRGB:

@@ -1,11 +1,11 @@
 // The decoder registry, file reading, size checks and the EXIF orientation reader.
 #include "clip/image_decode.h"
 
+#include <fmt/format.h>
+
 #include <cstring>
 #include <fstream>
 #include <iterator>
-
-#include <fmt/format.h>
 
 #include "clip/errors.h"
 #include "clip/jpeg_decoder.h"
@@ -66,7 +66,8 @@ Image decode_image(const uint8_t* data, size_t size, const std::string& name,
 Image decode_image_file(const std::string& path, const DecodeOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(fmt::format("{}: cannot open image file", path));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) throw FileError(fmt::format("{}: read error", path));
   return decode_image(bytes.data(), bytes.size(), path, options);
 }

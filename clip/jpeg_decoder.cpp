@@ -1,13 +1,14 @@
-// JPEG decoding through libjpeg(-turbo); errors come back through setjmp in a frame without C++ objects.
+// JPEG decoding through libjpeg(-turbo); errors come back through setjmp in a frame without C++
+// objects.
 #include "clip/jpeg_decoder.h"
+
+#include <fmt/format.h>
+#include <jpeglib.h>
 
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
 #include <new>
-
-#include <fmt/format.h>
-#include <jpeglib.h>
 // after jpeglib.h: message codes and ERREXIT
 #include <jerror.h>
 
@@ -65,16 +66,24 @@ JpegStatus run_libjpeg(JpegJob* job) {
   jpeg_save_markers(cinfo, JPEG_APP0 + 1, 0xFFFF);
   jpeg_read_header(cinfo, TRUE);
   for (jpeg_saved_marker_ptr m = cinfo->marker_list; m; m = m->next) {
-    if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 && std::memcmp(m->data, "Exif\0\0", 6) == 0) {
+    if (m->marker == JPEG_APP0 + 1 && m->data_length > 6 &&
+        std::memcmp(m->data, "Exif\0\0", 6) == 0) {
       job->exif_orientation = exif_orientation(m->data, m->data_length);
       break;
     }
   }
   switch (cinfo->num_components) {
-    case 1: cinfo->out_color_space = JCS_GRAYSCALE; break;
-    case 3: cinfo->out_color_space = JCS_RGB; break;
-    case 4: cinfo->out_color_space = JCS_CMYK; break;
-    default: ERREXIT1(cinfo, JERR_BAD_J_COLORSPACE, cinfo->jpeg_color_space);
+    case 1:
+      cinfo->out_color_space = JCS_GRAYSCALE;
+      break;
+    case 3:
+      cinfo->out_color_space = JCS_RGB;
+      break;
+    case 4:
+      cinfo->out_color_space = JCS_CMYK;
+      break;
+    default:
+      ERREXIT1(cinfo, JERR_BAD_J_COLORSPACE, cinfo->jpeg_color_space);
   }
   jpeg_calc_output_dimensions(cinfo);
   job->width = static_cast<int>(cinfo->output_width);
@@ -150,7 +159,9 @@ Image decode_jpeg(const uint8_t* data, size_t size, const std::string& name,
 
 ImageDecoder jpeg_decoder() {
   return {"JPEG",
-          [](const uint8_t* d, size_t n) { return n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF; },
+          [](const uint8_t* d, size_t n) {
+            return n >= 3 && d[0] == 0xFF && d[1] == 0xD8 && d[2] == 0xFF;
+          },
           decode_jpeg};
 }
 

@@ -1,4 +1,5 @@
-// JPEG decoding through libjpeg(-turbo) with Pillow's modes: L, RGB, CMYK (Adobe-inverted CMYK/YCCK).
+// JPEG decoding through libjpeg(-turbo) with Pillow's modes: L, RGB, CMYK (Adobe-inverted
+// CMYK/YCCK).
 #pragma once
 
 #include "clip/image_decode.h"

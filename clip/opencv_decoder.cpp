@@ -1,9 +1,9 @@
 // WebP, PNM, BMP, TIFF and GIF decoding through OpenCV's imdecode, or a clear error without OpenCV.
 #include "clip/opencv_decoder.h"
 
-#include <cstring>
-
 #include <fmt/format.h>
+
+#include <cstring>
 
 #include "clip/errors.h"
 
@@ -27,21 +27,25 @@ Image decode_with_opencv(const std::string& format, bool bilevel, const uint8_t*
     const cv::Mat buf(1, static_cast<int>(size), CV_8UC1, const_cast<uint8_t*>(data));
     mat = cv::imdecode(buf, cv::IMREAD_UNCHANGED);
   } catch (const cv::Exception& e) {
-    throw ImageDecodeError(fmt::format("{}: cannot decode {} with OpenCV: {}", name, format, e.what()));
+    throw ImageDecodeError(
+        fmt::format("{}: cannot decode {} with OpenCV: {}", name, format, e.what()));
   }
   if (mat.empty()) {
-    throw ImageDecodeError(fmt::format(
-        "{}: cannot decode {}: corrupt, truncated, or not supported by OpenCV {}", name, format,
-        CV_VERSION));
+    throw ImageDecodeError(
+        fmt::format("{}: cannot decode {}: corrupt, truncated, or not supported by OpenCV {}", name,
+                    format, CV_VERSION));
   }
   check_image_size(name, mat.cols, mat.rows, options);
   const int ch = mat.channels();
   const bool wide = mat.depth() == CV_16U;
   if ((mat.depth() != CV_8U && !wide) || (ch != 1 && ch != 3 && ch != 4)) {
-    throw ImageDecodeError(fmt::format("{}: {} with {} channels of OpenCV depth {} is not supported",
-                                       name, format, ch, mat.depth()));
+    throw ImageDecodeError(
+        fmt::format("{}: {} with {} channels of OpenCV depth {} is not supported", name, format, ch,
+                    mat.depth()));
   }
-  ImageMode mode = ch == 1 ? (wide ? ImageMode::kI : bilevel ? ImageMode::k1 : ImageMode::kL)
+  ImageMode mode = ch == 1   ? (wide      ? ImageMode::kI
+                                : bilevel ? ImageMode::k1
+                                          : ImageMode::kL)
                    : ch == 3 ? ImageMode::kRGB
                              : ImageMode::kRGBA;
   Image im = Image::blank(mat.cols, mat.rows, mode);
@@ -50,7 +54,8 @@ Image decode_with_opencv(const std::string& format, bool bilevel, const uint8_t*
       for (int c = 0; c < ch; ++c) {
         // OpenCV orders colour channels B, G, R(, A).
         const int src_c = (ch >= 3 && c < 3) ? 2 - c : c;
-        const int v = wide ? mat.ptr<uint16_t>(y)[x * ch + src_c] : mat.ptr<uint8_t>(y)[x * ch + src_c];
+        const int v =
+            wide ? mat.ptr<uint16_t>(y)[x * ch + src_c] : mat.ptr<uint8_t>(y)[x * ch + src_c];
         const int64_t i = (static_cast<int64_t>(y) * mat.cols + x) * ch + c;
         if (mode == ImageMode::kI) {
           im.data32[i] = v;
@@ -76,7 +81,8 @@ ImageDecoder make(std::string format, std::function<bool(const uint8_t*, size_t)
   };
 #else
   (void)bilevel;
-  d.decode = [format](const uint8_t*, size_t, const std::string& name, const DecodeOptions&) -> Image {
+  d.decode = [format](const uint8_t*, size_t, const std::string& name,
+                      const DecodeOptions&) -> Image {
     throw ImageDecodeError(fmt::format(
         "{}: {} images need OpenCV; this clipbench was built with CLIPBENCH_WITH_OPENCV=OFF "
         "(only JPEG and PNG decode)",
@@ -95,7 +101,9 @@ std::vector<ImageDecoder> opencv_decoders() {
   }));
   out.push_back(make(
       "PBM",
-      [](const uint8_t* d, size_t n) { return n >= 2 && d[0] == 'P' && (d[1] == '1' || d[1] == '4'); },
+      [](const uint8_t* d, size_t n) {
+        return n >= 2 && d[0] == 'P' && (d[1] == '1' || d[1] == '4');
+      },
       /*bilevel=*/true));
   out.push_back(make("PNM", [](const uint8_t* d, size_t n) {
     return n >= 2 && d[0] == 'P' && (d[1] == '2' || d[1] == '3' || d[1] == '5' || d[1] == '6');

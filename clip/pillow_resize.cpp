@@ -1,5 +1,6 @@
 // Pillow 9's antialiased two-pass bicubic resample (Resample.c) and nearest resize, written afresh.
-// Built with -ffp-contract=off: the coefficients must round exactly as Pillow's (no fused multiply-add).
+// Built with -ffp-contract=off: the coefficients must round exactly as Pillow's (no fused
+// multiply-add).
 #include "clip/pillow_resize.h"
 
 #include <algorithm>
@@ -29,8 +30,8 @@ struct Coefficients {
   int ksize = 0;
   std::vector<int> first;
   std::vector<int> count;
-  std::vector<double> weights;      // out_size * ksize, normalized to sum 1
-  std::vector<int32_t> fixed;       // the same in 22-bit fixed point
+  std::vector<double> weights;  // out_size * ksize, normalized to sum 1
+  std::vector<int32_t> fixed;   // the same in 22-bit fixed point
 };
 
 // Pillow's precompute_coeffs for the box [in0, in1] of an axis of in_size pixels.
@@ -117,14 +118,15 @@ void horizontal_8(const Image& in, int64_t row0, int64_t rows, const Coefficient
 void vertical_8(const uint8_t* src, int64_t src_stride, int64_t src_row0, int64_t row_len,
                 const Coefficients& c, int64_t y_begin, int64_t y_end, uint8_t* out) {
 #ifdef CLIPBENCH_RESIZE_AVX2
-  if (use_avx2()) return avx2::vertical_pass(src, src_stride, src_row0, row_len, c, y_begin, y_end, out);
+  if (use_avx2())
+    return avx2::vertical_pass(src, src_stride, src_row0, row_len, c, y_begin, y_end, out);
 #endif
   generic::vertical_pass(src, src_stride, src_row0, row_len, c, y_begin, y_end, out);
 }
 
 // Mode I: horizontal and vertical passes in double, rounded to int32 after each.
-void horizontal_i(const Image& in, int64_t row0, int64_t rows, const Coefficients& c, int64_t x_begin,
-                  int64_t x_end, int32_t* out) {
+void horizontal_i(const Image& in, int64_t row0, int64_t rows, const Coefficients& c,
+                  int64_t x_begin, int64_t x_end, int32_t* out) {
   const int64_t out_w = x_end - x_begin;
   for (int64_t y = 0; y < rows; ++y) {
     const int32_t* src = in.data32.data() + (row0 + y) * in.width;
@@ -138,7 +140,8 @@ void horizontal_i(const Image& in, int64_t row0, int64_t rows, const Coefficient
 }
 
 void vertical_i(const int32_t* src, int64_t src_stride, int64_t src_row0, int64_t src_offset,
-                int64_t row_len, const Coefficients& c, int64_t y_begin, int64_t y_end, int32_t* out) {
+                int64_t row_len, const Coefficients& c, int64_t y_begin, int64_t y_end,
+                int32_t* out) {
   for (int64_t yy = y_begin; yy < y_end; ++yy) {
     const double* k = &c.weights[yy * c.ksize];
     for (int64_t i = 0; i < row_len; ++i) {
@@ -207,9 +210,11 @@ Image bicubic_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, 
   const int64_t row_len = cw * (wide ? 1 : C);
   if (need_v) {
     if (wide) {
-      vertical_i(src32, src_stride, src_row0, src_offset, row_len, vc, y0, y0 + ch, out.data32.data());
+      vertical_i(src32, src_stride, src_row0, src_offset, row_len, vc, y0, y0 + ch,
+                 out.data32.data());
     } else {
-      vertical_8(src8 + src_offset, src_stride, src_row0, row_len, vc, y0, y0 + ch, out.data.data());
+      vertical_8(src8 + src_offset, src_stride, src_row0, row_len, vc, y0, y0 + ch,
+                 out.data.data());
     }
   } else {
     for (int64_t y = 0; y < ch; ++y) {
@@ -253,7 +258,8 @@ Image nearest_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, 
       if (in.mode == ImageMode::kI) {
         out.data32[y * cw + x] = in.data32[sy * in.width + sx];
       } else {
-        for (int c = 0; c < C; ++c) out.data[(y * cw + x) * C + c] = in.data[(sy * in.width + sx) * C + c];
+        for (int c = 0; c < C; ++c)
+          out.data[(y * cw + x) * C + c] = in.data[(sy * in.width + sx) * C + c];
       }
     }
   }
@@ -320,9 +326,9 @@ Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t cw, int64_t ch
 Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
                          int64_t cw, int64_t ch) {
   if (out_w <= 0 || out_h <= 0 || in.width <= 0 || in.height <= 0) {
-    throw std::invalid_argument("resize: sizes must be positive (" + std::to_string(in.width) + "x" +
-                                std::to_string(in.height) + " -> " + std::to_string(out_w) + "x" +
-                                std::to_string(out_h) + ")");
+    throw std::invalid_argument("resize: sizes must be positive (" + std::to_string(in.width) +
+                                "x" + std::to_string(in.height) + " -> " + std::to_string(out_w) +
+                                "x" + std::to_string(out_h) + ")");
   }
   if (x0 < 0 || y0 < 0 || cw <= 0 || ch <= 0 || x0 + cw > out_w || y0 + ch > out_h) {
     throw std::invalid_argument("resize: crop window outside the resized image");

@@ -1,4 +1,5 @@
-// Pillow 9 Image.resize(size, BICUBIC) reproduced bit for bit, per image mode, plus a cropped variant.
+// Pillow 9 Image.resize(size, BICUBIC) reproduced bit for bit, per image mode, plus a cropped
+// variant.
 #pragma once
 
 #include <cstdint>

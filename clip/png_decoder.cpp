@@ -1,12 +1,12 @@
 // PNG decoding through libpng; errors come back through setjmp in a frame without C++ objects.
 #include "clip/png_decoder.h"
 
+#include <fmt/format.h>
+#include <png.h>
+
 #include <csetjmp>
 #include <cstdio>
 #include <cstring>
-
-#include <fmt/format.h>
-#include <png.h>
 
 #include "clip/errors.h"
 
@@ -51,7 +51,8 @@ enum class PngStatus { kOk, kLibpngError, kRejected };
 
 // Runs libpng. Holds only trivially destructible locals: libpng's errors longjmp back here.
 PngStatus run_libpng(PngJob* job) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, job, on_png_error, on_png_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, job, on_png_error, on_png_warning);
   if (!png) {
     std::snprintf(job->message, sizeof job->message, "out of memory");
     return PngStatus::kLibpngError;
@@ -133,17 +134,26 @@ Image to_pillow_mode(const PngJob& job, const AllocateContext& ctx, const std::s
     case PNG_COLOR_TYPE_GRAY:
       mode = depth == 1 ? ImageMode::k1 : depth == 16 ? ImageMode::kI : ImageMode::kL;
       break;
-    case PNG_COLOR_TYPE_RGB: mode = ImageMode::kRGB; break;
-    case PNG_COLOR_TYPE_PALETTE: mode = ImageMode::kP; break;
-    case PNG_COLOR_TYPE_GRAY_ALPHA: mode = depth == 16 ? ImageMode::kRGBA : ImageMode::kLA; break;
-    case PNG_COLOR_TYPE_RGB_ALPHA: mode = ImageMode::kRGBA; break;
+    case PNG_COLOR_TYPE_RGB:
+      mode = ImageMode::kRGB;
+      break;
+    case PNG_COLOR_TYPE_PALETTE:
+      mode = ImageMode::kP;
+      break;
+    case PNG_COLOR_TYPE_GRAY_ALPHA:
+      mode = depth == 16 ? ImageMode::kRGBA : ImageMode::kLA;
+      break;
+    case PNG_COLOR_TYPE_RGB_ALPHA:
+      mode = ImageMode::kRGBA;
+      break;
     default:
-      throw ImageDecodeError(fmt::format("{}: unsupported PNG colour type {}", name, job.color_type));
+      throw ImageDecodeError(
+          fmt::format("{}: unsupported PNG colour type {}", name, job.color_type));
   }
   Image im = Image::blank(w, h, mode);
   im.exif_orientation = job.exif_orientation;
-  const int in_ch = job.color_type == PNG_COLOR_TYPE_GRAY_ALPHA ? 2
-                    : job.color_type == PNG_COLOR_TYPE_RGB     ? 3
+  const int in_ch = job.color_type == PNG_COLOR_TYPE_GRAY_ALPHA  ? 2
+                    : job.color_type == PNG_COLOR_TYPE_RGB       ? 3
                     : job.color_type == PNG_COLOR_TYPE_RGB_ALPHA ? 4
                                                                  : 1;
   for (int64_t y = 0; y < h; ++y) {

@@ -1,14 +1,14 @@
 // PNG writing through libpng; errors come back through setjmp in a frame without C++ objects.
 #include "clip/png_encode.h"
 
+#include <fmt/format.h>
+#include <png.h>
+
 #include <csetjmp>
 #include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 #include <vector>
-
-#include <fmt/format.h>
-#include <png.h>
 
 #include "clip/errors.h"
 
@@ -55,13 +55,21 @@ bool run_png_write(PngWriteJob* job) {
 void write_png(const std::string& path, const Image& image) {
   int color_type;
   switch (image.mode) {
-    case ImageMode::kL: color_type = PNG_COLOR_TYPE_GRAY; break;
-    case ImageMode::kLA: color_type = PNG_COLOR_TYPE_GRAY_ALPHA; break;
-    case ImageMode::kRGB: color_type = PNG_COLOR_TYPE_RGB; break;
-    case ImageMode::kRGBA: color_type = PNG_COLOR_TYPE_RGB_ALPHA; break;
+    case ImageMode::kL:
+      color_type = PNG_COLOR_TYPE_GRAY;
+      break;
+    case ImageMode::kLA:
+      color_type = PNG_COLOR_TYPE_GRAY_ALPHA;
+      break;
+    case ImageMode::kRGB:
+      color_type = PNG_COLOR_TYPE_RGB;
+      break;
+    case ImageMode::kRGBA:
+      color_type = PNG_COLOR_TYPE_RGB_ALPHA;
+      break;
     default:
-      throw std::invalid_argument(
-          fmt::format("write_png: mode {} is not written (convert to RGB first)", mode_name(image.mode)));
+      throw std::invalid_argument(fmt::format(
+          "write_png: mode {} is not written (convert to RGB first)", mode_name(image.mode)));
   }
   namespace fs = std::filesystem;
   const fs::path target(path);
@@ -85,7 +93,8 @@ void write_png(const std::string& path, const Image& image) {
   const bool closed = std::fclose(job.file) == 0;
   if (!ok || !closed) {
     std::remove(tmp.c_str());
-    throw FileError(fmt::format("{}: cannot write PNG: {}", path, ok ? "close failed" : job.message));
+    throw FileError(
+        fmt::format("{}: cannot write PNG: {}", path, ok ? "close failed" : job.message));
   }
   std::error_code ec;
   fs::rename(tmp, target, ec);

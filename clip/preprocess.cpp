@@ -1,9 +1,10 @@
-// CLIP's reference preprocessing: geometry, Pillow-exact resize and crop, RGB conversion, normalization.
+// CLIP's reference preprocessing: geometry, Pillow-exact resize and crop, RGB conversion,
+// normalization.
 #include "clip/preprocess.h"
 
-#include <stdexcept>
-
 #include <torch/torch.h>
+
+#include <stdexcept>
 
 #include "clip/image_convert.h"
 #include "clip/pillow_resize.h"
@@ -49,7 +50,8 @@ ResizeCropGeometry reference_geometry(int64_t width, int64_t height, int64_t n) 
 
 Image resize_and_crop(const Image& image, int64_t n) {
   const auto g = reference_geometry(image.width, image.height, n);
-  return pillow_resize_crop(image, g.resized_width, g.resized_height, g.crop_left, g.crop_top, n, n);
+  return pillow_resize_crop(image, g.resized_width, g.resized_height, g.crop_left, g.crop_top, n,
+                            n);
 }
 
 Image resize_and_crop_rgb(const Image& image, int64_t n) {
@@ -64,7 +66,7 @@ void write_normalized(const Image& rgb, const Normalization& norm, float* out) {
   for (int c = 0; c < 3; ++c) {
     for (int v = 0; v < 256; ++v) {
       const float scaled = static_cast<float>(v) / 255.0f;  // ToTensor
-      lut[c][v] = (scaled - norm.mean[c]) / norm.std[c];   // Normalize
+      lut[c][v] = (scaled - norm.mean[c]) / norm.std[c];    // Normalize
     }
   }
   const int64_t plane = rgb.width * rgb.height;
@@ -93,7 +95,8 @@ at::Tensor load_and_preprocess(const std::string& path, int64_t n, const Normali
   return preprocess_image(decode_image_file(path, options), n, norm);
 }
 
-at::Tensor preprocess_batch(const std::vector<Image>& images, int64_t n, const Normalization& norm) {
+at::Tensor preprocess_batch(const std::vector<Image>& images, int64_t n,
+                            const Normalization& norm) {
   at::Tensor batch = torch::empty({static_cast<int64_t>(images.size()), 3, n, n}, torch::kFloat32);
   float* out = batch.data_ptr<float>();
   for (size_t i = 0; i < images.size(); ++i) {

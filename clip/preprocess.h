@@ -1,12 +1,13 @@
-// CLIP's image preprocessing: Resize(n, BICUBIC) -> CenterCrop(n) -> convert("RGB") -> ToTensor -> Normalize.
+// CLIP's image preprocessing: Resize(n, BICUBIC) -> CenterCrop(n) -> convert("RGB") -> ToTensor ->
+// Normalize.
 #pragma once
+
+#include <ATen/Tensor.h>
 
 #include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
-
-#include <ATen/Tensor.h>
 
 #include "clip/image.h"
 #include "clip/image_decode.h"
@@ -19,7 +20,8 @@ struct Normalization {
   std::array<float, 3> std;
   // CLIP's (0.48145466, 0.4578275, 0.40821073) / (0.26862954, 0.26130258, 0.27577711).
   static Normalization clip();
-  // ImageNet's (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225), for the supervised ResNet-50 baseline.
+  // ImageNet's (0.485, 0.456, 0.406) / (0.229, 0.224, 0.225), for the supervised ResNet-50
+  // baseline.
   static Normalization imagenet();
 };
 
@@ -31,7 +33,8 @@ struct ResizeCropGeometry {
 ResizeCropGeometry reference_geometry(int64_t width, int64_t height, int64_t n);
 
 // Resize(n, BICUBIC) + CenterCrop(n) on the image in its own mode (Pillow 9.4 semantics, see
-// pillow_resize.h); only the cropped window is computed. Returns an n x n image in the input's mode.
+// pillow_resize.h); only the cropped window is computed. Returns an n x n image in the input's
+// mode.
 Image resize_and_crop(const Image& image, int64_t n);
 // resize_and_crop followed by Pillow's convert("RGB"): the reference pixels before ToTensor.
 Image resize_and_crop_rgb(const Image& image, int64_t n);

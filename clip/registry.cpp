@@ -1,10 +1,10 @@
 // Near-match suggestions and error messages shared by every registry.
 #include "clip/registry.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
 #include <fmt/ranges.h>
+
+#include <algorithm>
 
 #include "clip/errors.h"
 
@@ -16,18 +16,20 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   for (size_t i = 1; i <= a.size(); ++i) {
     cur[0] = i;
     for (size_t j = 1; j <= b.size(); ++j)
-      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      cur[j] =
+          std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
     std::swap(prev, cur);
   }
   return prev[b.size()];
 }
 
-std::vector<std::string> near_matches(const std::string& name, const std::vector<std::string>& names,
-                                      size_t max) {
+std::vector<std::string> near_matches(const std::string& name,
+                                      const std::vector<std::string>& names, size_t max) {
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& n : names) {
     size_t d = edit_distance(name, n);
-    if (!name.empty() && (n.find(name) != std::string::npos || name.find(n) != std::string::npos)) d = 0;
+    if (!name.empty() && (n.find(name) != std::string::npos || name.find(n) != std::string::npos))
+      d = 0;
     if (d <= std::max<size_t>(2, name.size() / 3)) scored.emplace_back(d, n);
   }
   std::stable_sort(scored.begin(), scored.end(),

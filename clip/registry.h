@@ -1,4 +1,5 @@
-// A name -> entry registry: duplicate names throw, unknown names throw with the nearest registered names.
+// A name -> entry registry: duplicate names throw, unknown names throw with the nearest registered
+// names.
 #pragma once
 
 #include <map>
@@ -10,9 +11,10 @@ namespace clipbench {
 // Levenshtein distance between two names (bytes), for "did you mean" suggestions.
 size_t edit_distance(const std::string& a, const std::string& b);
 
-// Up to `max` registered names closest to `name` (by edit distance, or sharing it as a prefix/substring).
-std::vector<std::string> near_matches(const std::string& name, const std::vector<std::string>& names,
-                                      size_t max = 3);
+// Up to `max` registered names closest to `name` (by edit distance, or sharing it as a
+// prefix/substring).
+std::vector<std::string> near_matches(const std::string& name,
+                                      const std::vector<std::string>& names, size_t max = 3);
 
 // Throws RegistryError "unknown <what> 'name'; did you mean ...? (known: ...)".
 [[noreturn]] void throw_unknown_name(const std::string& what, const std::string& name,
@@ -20,7 +22,8 @@ std::vector<std::string> near_matches(const std::string& name, const std::vector
 // Throws RegistryError "<what> 'name' is registered twice".
 [[noreturn]] void throw_duplicate_name(const std::string& what, const std::string& name);
 
-// Entries keep their registration order. `what` names the kind of entry in error messages ("checkpoint format").
+// Entries keep their registration order. `what` names the kind of entry in error messages
+// ("checkpoint format").
 template <typename T>
 class Registry {
  public:

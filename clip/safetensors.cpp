@@ -1,14 +1,14 @@
 // Reads and writes the safetensors format with every header field validated before data is read.
 #include "clip/safetensors.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
 #include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "clip/errors.h"
 
@@ -25,26 +25,28 @@ struct DtypeInfo {
 
 const std::vector<DtypeInfo>& dtype_table() {
   static const std::vector<DtypeInfo> table = {
-      {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf}, {"BF16", at::kBFloat16},
+      {"F64", at::kDouble}, {"F32", at::kFloat}, {"F16", at::kHalf},  {"BF16", at::kBFloat16},
       {"I64", at::kLong},   {"I32", at::kInt},   {"I16", at::kShort}, {"I8", at::kChar},
       {"U8", at::kByte},    {"BOOL", at::kBool},
   };
   return table;
 }
 
-at::ScalarType dtype_from_name(const std::string& name, const std::string& path, const std::string& key) {
+at::ScalarType dtype_from_name(const std::string& name, const std::string& path,
+                               const std::string& key) {
   for (const auto& d : dtype_table())
     if (name == d.name) return d.type;
-  throw CheckpointError(fmt::format("{}: tensor '{}' has dtype '{}', expected one of F64, F32, F16, BF16, "
-                                    "I64, I32, I16, I8, U8, BOOL",
-                                    path, key, name));
+  throw CheckpointError(
+      fmt::format("{}: tensor '{}' has dtype '{}', expected one of F64, F32, F16, BF16, "
+                  "I64, I32, I16, I8, U8, BOOL",
+                  path, key, name));
 }
 
 const char* dtype_name(at::ScalarType type, const std::string& key) {
   for (const auto& d : dtype_table())
     if (type == d.type) return d.name;
-  throw CheckpointError(
-      fmt::format("tensor '{}' has dtype {}, which safetensors cannot store", key, c10::toString(type)));
+  throw CheckpointError(fmt::format("tensor '{}' has dtype {}, which safetensors cannot store", key,
+                                    c10::toString(type)));
 }
 
 uint64_t read_le64(const unsigned char* b) {
@@ -75,18 +77,21 @@ SafetensorsFile read_safetensors(const std::string& path) {
         fmt::format("{}: truncated safetensors file ({} bytes, need at least 8)", path, file_size));
   const uint64_t header_len = read_le64(len_bytes);
   if (header_len > kMaxHeaderBytes || header_len > file_size - 8)
-    throw CheckpointError(fmt::format(
-        "{}: safetensors header length {} does not fit the file ({} bytes): truncated or not safetensors",
-        path, header_len, file_size));
+    throw CheckpointError(
+        fmt::format("{}: safetensors header length {} does not fit the file ({} bytes): truncated "
+                    "or not safetensors",
+                    path, header_len, file_size));
   std::string header(header_len, '\0');
   if (!in.read(header.data(), static_cast<std::streamsize>(header_len)))
-    throw CheckpointError(fmt::format("{}: cannot read the {}-byte safetensors header", path, header_len));
+    throw CheckpointError(
+        fmt::format("{}: cannot read the {}-byte safetensors header", path, header_len));
 
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(header);
   } catch (const nlohmann::json::exception& e) {
-    throw CheckpointError(fmt::format("{}: safetensors header is not valid JSON: {}", path, e.what()));
+    throw CheckpointError(
+        fmt::format("{}: safetensors header is not valid JSON: {}", path, e.what()));
   }
   if (!j.is_object())
     throw CheckpointError(fmt::format("{}: safetensors header must be a JSON object", path));
@@ -107,39 +112,46 @@ SafetensorsFile read_safetensors(const std::string& path) {
       if (!v.is_object())
         throw CheckpointError(fmt::format("{}: __metadata__ must be an object", path));
       for (auto m = v.begin(); m != v.end(); ++m)
-        result.metadata[m.key()] = m.value().is_string() ? m.value().get<std::string>() : m.value().dump();
+        result.metadata[m.key()] =
+            m.value().is_string() ? m.value().get<std::string>() : m.value().dump();
       continue;
     }
-    if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") || !v.contains("data_offsets") ||
-        !v["dtype"].is_string() || !v["shape"].is_array() || !v["data_offsets"].is_array() ||
-        v["data_offsets"].size() != 2)
-      throw CheckpointError(fmt::format(
-          "{}: header entry '{}' must be {{dtype: string, shape: [..], data_offsets: [begin, end]}}, got {}",
-          path, key, v.dump()));
+    if (!v.is_object() || !v.contains("dtype") || !v.contains("shape") ||
+        !v.contains("data_offsets") || !v["dtype"].is_string() || !v["shape"].is_array() ||
+        !v["data_offsets"].is_array() || v["data_offsets"].size() != 2)
+      throw CheckpointError(
+          fmt::format("{}: header entry '{}' must be {{dtype: string, shape: [..], data_offsets: "
+                      "[begin, end]}}, got {}",
+                      path, key, v.dump()));
     Entry e;
     e.key = key;
     e.type = dtype_from_name(v["dtype"].get<std::string>(), path, key);
     uint64_t numel = 1;
     for (const auto& d : v["shape"]) {
       if (!d.is_number_unsigned())
-        throw CheckpointError(fmt::format("{}: tensor '{}' has a bad shape {}", path, key, v["shape"].dump()));
+        throw CheckpointError(
+            fmt::format("{}: tensor '{}' has a bad shape {}", path, key, v["shape"].dump()));
       e.shape.push_back(d.get<int64_t>());
       numel *= d.get<uint64_t>();
     }
     const auto& off = v["data_offsets"];
     if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned())
-      throw CheckpointError(fmt::format("{}: tensor '{}' has bad data_offsets {}", path, key, off.dump()));
+      throw CheckpointError(
+          fmt::format("{}: tensor '{}' has bad data_offsets {}", path, key, off.dump()));
     e.begin = off[0].get<uint64_t>();
     e.end = off[1].get<uint64_t>();
     const uint64_t need = numel * c10::elementSize(e.type);
     if (e.begin > e.end || e.end > data_size)
-      throw CheckpointError(fmt::format(
-          "{}: tensor '{}' data_offsets [{}, {}] lie outside the {}-byte data section (truncated file?)",
-          path, key, e.begin, e.end, data_size));
+      throw CheckpointError(
+          fmt::format("{}: tensor '{}' data_offsets [{}, {}] lie outside the {}-byte data section "
+                      "(truncated file?)",
+                      path, key, e.begin, e.end, data_size));
     if (e.end - e.begin != need)
-      throw CheckpointError(fmt::format(
-          "{}: tensor '{}' of dtype {} and shape {} needs {} bytes but data_offsets [{}, {}] give {}", path,
-          key, v["dtype"].get<std::string>(), v["shape"].dump(), need, e.begin, e.end, e.end - e.begin));
+      throw CheckpointError(
+          fmt::format("{}: tensor '{}' of dtype {} and shape {} needs {} bytes but data_offsets "
+                      "[{}, {}] give {}",
+                      path, key, v["dtype"].get<std::string>(), v["shape"].dump(), need, e.begin,
+                      e.end, e.end - e.begin));
     entries.push_back(std::move(e));
   }
 
@@ -150,7 +162,8 @@ SafetensorsFile read_safetensors(const std::string& path) {
     if (n > 0) {
       in.seekg(data_start + static_cast<std::streamoff>(e.begin));
       if (!in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(n)))
-        throw CheckpointError(fmt::format("{}: cannot read tensor '{}' ({} bytes)", path, e.key, n));
+        throw CheckpointError(
+            fmt::format("{}: cannot read tensor '{}' ({} bytes)", path, e.key, n));
     }
     result.tensors.emplace(e.key, std::move(t));
   }
@@ -184,7 +197,8 @@ void write_safetensors(const std::string& path, const StateDict& tensors,
     out.write(reinterpret_cast<const char*>(len), 8);
     out.write(h.data(), static_cast<std::streamsize>(h.size()));
     for (const auto& t : data)
-      out.write(static_cast<const char*>(t.data_ptr()), static_cast<std::streamsize>(t.numel() * t.element_size()));
+      out.write(static_cast<const char*>(t.data_ptr()),
+                static_cast<std::streamsize>(t.numel() * t.element_size()));
     out.flush();
     if (!out) throw FileError(fmt::format("cannot write {}", tmp));
   }

@@ -1,11 +1,11 @@
 // The state dict type shared by checkpoint readers and models: tensor name -> tensor, in key order.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
 
 namespace clipbench {
 

@@ -1,15 +1,15 @@
 // CLIP's byte-level BPE tokenizer, reproducing OpenAI's `SimpleTokenizer` and `clip.tokenize`.
 #include "clip/tokenizer.h"
 
+#include <ATen/ATen.h>
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <mutex>
 #include <shared_mutex>
 #include <string_view>
 #include <unordered_map>
-
-#include <ATen/ATen.h>
-#include <fmt/format.h>
 
 #include "clip/errors.h"
 #include "clip/pretokenizer.h"

@@ -1,12 +1,12 @@
 // CLIP's byte-level BPE tokenizer, reproducing OpenAI's `SimpleTokenizer` and `clip.tokenize`.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
 
 #include "clip/bpe_vocabulary.h"
 

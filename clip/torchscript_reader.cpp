@@ -26,13 +26,15 @@ StateDict read_torchscript(const std::string& path) {
   try {
     module = torch::jit::load(path, torch::kCPU);
   } catch (const c10::Error& e) {
-    throw CheckpointError(fmt::format("{}: cannot load the TorchScript archive (truncated or corrupt?): {}",
-                                      path, e.what_without_backtrace()));
+    throw CheckpointError(
+        fmt::format("{}: cannot load the TorchScript archive (truncated or corrupt?): {}", path,
+                    e.what_without_backtrace()));
   }
   StateDict sd;
   for (const auto& p : module.named_parameters(/*recurse=*/true)) sd[p.name] = p.value.detach();
   for (const auto& b : module.named_buffers(/*recurse=*/true)) sd[b.name] = b.value.detach();
-  // OpenAI's archives also keep these as attributes of the top module (read by the reference build_model).
+  // OpenAI's archives also keep these as attributes of the top module (read by the reference
+  // build_model).
   for (const char* name : {"input_resolution", "context_length", "vocab_size"}) {
     if (module.hasattr(name) && !sd.count(name)) {
       const auto v = module.attr(name);

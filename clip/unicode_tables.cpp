@@ -1,13 +1,13 @@
 // Unicode and HTML character data for text cleaning, from the embedded generated tables.
 #include "clip/unicode_tables.h"
 
+#include <fmt/format.h>
+
 #include <array>
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "clip/errors.h"
 

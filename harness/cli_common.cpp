@@ -1,15 +1,15 @@
 // Shared pieces of the `clipbench` command line: command table, version facts, atomic output.
 #include "harness/cli_common.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-
-#include <CLI/CLI.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "clip/build_info.h"
 #include "clip/errors.h"
@@ -21,7 +21,7 @@ namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
-      add_inspect_command,  add_embed_command,   add_tokenize_command,
+      add_inspect_command,    add_embed_command,   add_tokenize_command,
       add_preprocess_command, add_version_command,
   };
   return table;
@@ -33,7 +33,8 @@ nlohmann::json version_info() {
   v["libtorch"] = torch_version();
   v["opencv"] = opencv_version();
 #if defined(__clang__)
-  v["compiler"] = fmt::format("clang {}.{}.{}", __clang_major__, __clang_minor__, __clang_patchlevel__);
+  v["compiler"] =
+      fmt::format("clang {}.{}.{}", __clang_major__, __clang_minor__, __clang_patchlevel__);
 #elif defined(__GNUC__)
   v["compiler"] = fmt::format("gcc {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
 #else
@@ -60,14 +61,18 @@ void write_output(const std::string& path, const std::string& text) {
   }
   std::error_code ec;
   fs::rename(tmp, target, ec);
-  if (ec) throw FileError(fmt::format("cannot move {} to {}: {}", tmp.string(), path, ec.message()));
+  if (ec)
+    throw FileError(fmt::format("cannot move {} to {}: {}", tmp.string(), path, ec.message()));
 }
 
 nlohmann::json tensor_to_json(const at::Tensor& t) {
   const auto c = t.detach().to(torch::kCPU, torch::kDouble).contiguous();
   if (c.dim() == 0) return c.item<double>();
-  if (c.dim() == 1) return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
-  if (c.dim() != 2) throw Error("tensor_to_json: expected a 0-D, 1-D or 2-D tensor, got " + shape_string(c.sizes()));
+  if (c.dim() == 1)
+    return std::vector<double>(c.data_ptr<double>(), c.data_ptr<double>() + c.numel());
+  if (c.dim() != 2)
+    throw Error("tensor_to_json: expected a 0-D, 1-D or 2-D tensor, got " +
+                shape_string(c.sizes()));
   nlohmann::json rows = nlohmann::json::array();
   for (int64_t i = 0; i < c.size(0); ++i) rows.push_back(tensor_to_json(c[i]));
   return rows;

@@ -1,12 +1,12 @@
 // Shared pieces of the `clipbench` command line: the command table, JSON output, version facts.
 #pragma once
 
+#include <ATen/core/Tensor.h>
+
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
-
-#include <ATen/core/Tensor.h>
-#include <nlohmann/json_fwd.hpp>
 
 namespace CLI {
 class App;
@@ -24,7 +24,8 @@ const std::vector<AddCommand>& commands();
 // OpenCV (or "disabled"), compiler, and whether CUDA is available.
 nlohmann::json version_info();
 
-// Writes `text` (plus a newline) to `path` atomically (temp file + rename), or to stdout when path is empty or
+// Writes `text` (plus a newline) to `path` atomically (temp file + rename), or to stdout when path
+// is empty or
 // "-". Throws FileError naming the path on failure.
 void write_output(const std::string& path, const std::string& text);
 
@@ -33,8 +34,8 @@ nlohmann::json tensor_to_json(const at::Tensor& t);
 
 // Exit codes shared by every command.
 constexpr int kExitOk = 0;
-constexpr int kExitFailure = 1;     // the command ran and reports a failure (e.g. a regression)
-constexpr int kExitBadInput = 2;    // bad input or use: a clipbench::Error, a parse error
-constexpr int kExitInternal = 3;    // an unexpected exception
+constexpr int kExitFailure = 1;   // the command ran and reports a failure (e.g. a regression)
+constexpr int kExitBadInput = 2;  // bad input or use: a clipbench::Error, a parse error
+constexpr int kExitInternal = 3;  // an unexpected exception
 
 }  // namespace clipbench::cli

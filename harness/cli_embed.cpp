@@ -1,14 +1,16 @@
-// `clipbench embed`: un-normalized image and text features and logit_scale of a checkpoint, as JSON.
-#include <CLI/CLI.hpp>
+// `clipbench embed`: un-normalized image and text features and logit_scale of a checkpoint, as
+// JSON.
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
 #include "clip/checkpoint.h"
 #include "clip/clip_model.h"
-#include "clip/load_state_dict.h"
 #include "clip/errors.h"
+#include "clip/load_state_dict.h"
 #include "clip/preprocess.h"
 #include "clip/safetensors.h"
 #include "clip/tokenizer.h"
@@ -20,7 +22,7 @@ namespace {
 
 struct EmbedOptions {
   std::string checkpoint;
-  std::vector<std::string> images;         // image files, preprocessed at the checkpoint's resolution
+  std::vector<std::string> images;  // image files, preprocessed at the checkpoint's resolution
   std::vector<std::string> image_tensors;  // FILE.safetensors:KEY
   std::vector<std::string> texts;
   std::string vocab;
@@ -43,8 +45,9 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
   torch::Tensor t = it->second.to(torch::kFloat);
   if (t.dim() == 3) t = t.unsqueeze(0);
   if (t.dim() != 4 || t.size(1) != 3 || t.size(2) != resolution || t.size(3) != resolution)
-    throw ShapeMismatchError(fmt::format("--image-tensor {}: tensor '{}' has shape {}, expected [B, 3, {}, {}]",
-                                         file, key, shape_string(t.sizes()), resolution, resolution));
+    throw ShapeMismatchError(
+        fmt::format("--image-tensor {}: tensor '{}' has shape {}, expected [B, 3, {}, {}]", file,
+                    key, shape_string(t.sizes()), resolution, resolution));
   return t;
 }
 
@@ -70,7 +73,8 @@ void run_embed(const EmbedOptions& o) {
     }
     for (const auto& spec : o.image_tensors) {
       batches.push_back(read_image_tensor(spec, model->config().image_resolution));
-      for (int64_t k = 0; k < batches.back().size(0); ++k) row_names.push_back(fmt::format("{}[{}]", spec, k));
+      for (int64_t k = 0; k < batches.back().size(0); ++k)
+        row_names.push_back(fmt::format("{}[{}]", spec, k));
     }
     image_features = model->encode_image(torch::cat(batches, 0));
     j["image_features"] = tensor_to_json(image_features);
@@ -94,7 +98,8 @@ void run_embed(const EmbedOptions& o) {
     for (int64_t i = 0; i < probs.size(0); ++i) {
       std::string line;
       for (int64_t t = 0; t < probs.size(1); ++t)
-        line += fmt::format("{}\"{}\" {:.3f}", t ? ", " : "", o.texts[t], probs[i][t].item<double>());
+        line +=
+            fmt::format("{}\"{}\" {:.3f}", t ? ", " : "", o.texts[t], probs[i][t].item<double>());
       spdlog::info("image {}: {}", row_names[i], line);
     }
   }
@@ -106,22 +111,26 @@ void run_embed(const EmbedOptions& o) {
 void add_embed_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "embed",
-      "Encode images (files or preprocessed tensors) and texts with a checkpoint; print un-normalized image_features, text_features, "
+      "Encode images (files or preprocessed tensors) and texts with a checkpoint; print "
+      "un-normalized image_features, text_features, "
       "logit_scale (the stored log value) and, with both, logits_per_image, as JSON");
   auto o = std::make_shared<EmbedOptions>();
   cmd->add_option("--checkpoint", o->checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
       ->required();
-  cmd->add_option("--image", o->images,
-                  "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as CLIP's reference "
-                  "transform at the checkpoint's resolution; repeatable")
+  cmd->add_option(
+         "--image", o->images,
+         "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as CLIP's reference "
+         "transform at the checkpoint's resolution; repeatable")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--image-tensor", o->image_tensors,
-                  "A preprocessed float batch [B,3,R,R] (or [3,R,R]) as FILE.safetensors:KEY; repeatable");
+  cmd->add_option(
+      "--image-tensor", o->image_tensors,
+      "A preprocessed float batch [B,3,R,R] (or [3,R,R]) as FILE.safetensors:KEY; repeatable");
   cmd->add_option("--text", o->texts, "A text to encode; repeatable");
-  cmd->add_option("--vocab", o->vocab,
-                  "BPE vocabulary: bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json (merges.txt "
-                  "beside it); default: beside the checkpoint, else $CLIPBENCH_VOCAB");
+  cmd->add_option(
+      "--vocab", o->vocab,
+      "BPE vocabulary: bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json (merges.txt "
+      "beside it); default: beside the checkpoint, else $CLIPBENCH_VOCAB");
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
   cmd->callback([o] { run_embed(*o); });
 }

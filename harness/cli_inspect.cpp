@@ -1,4 +1,5 @@
-// `clipbench inspect`: a checkpoint's format, architecture, inferred config, storage dtype, parameter count.
+// `clipbench inspect`: a checkpoint's format, architecture, inferred config, storage dtype,
+// parameter count.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -25,10 +26,10 @@ nlohmann::json inspect_checkpoint(const std::string& path) {
 }
 
 void add_inspect_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand(
-      "inspect",
-      "Print a checkpoint's format, architecture (vit / resnet), inferred config, storage dtype and parameter "
-      "count as JSON");
+  auto* cmd = app.add_subcommand("inspect",
+                                 "Print a checkpoint's format, architecture (vit / resnet), "
+                                 "inferred config, storage dtype and parameter "
+                                 "count as JSON");
   auto checkpoint = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   cmd->add_option("--checkpoint", *checkpoint,

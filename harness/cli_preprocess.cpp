@@ -1,8 +1,9 @@
-// `clipbench preprocess`: writes the reference Resize + CenterCrop + convert("RGB") pixels as a PNG.
-#include <string>
+// `clipbench preprocess`: writes the reference Resize + CenterCrop + convert("RGB") pixels as a
+// PNG.
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
-#include <spdlog/spdlog.h>
+#include <string>
 
 #include "clip/image.h"
 #include "clip/image_decode.h"

@@ -1,11 +1,11 @@
 // The `clipbench tokenize` command: BPE token ids of stdin lines, one JSON array per line.
-#include <cstdint>
-#include <iostream>
-#include <string>
+#include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
-#include <fmt/format.h>
+#include <cstdint>
+#include <iostream>
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "clip/errors.h"
 #include "clip/tokenizer.h"

@@ -1,9 +1,9 @@
 // The `clipbench` executable: parses the command line and maps errors to exit codes.
-#include <exception>
-
-#include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+#include <exception>
 
 #include "clip/errors.h"
 #include "harness/cli_common.h"
@@ -16,7 +16,8 @@ int main(int argc, char** argv) {
   // Logs go to stderr so that JSON on stdout stays machine-readable.
   spdlog::set_default_logger(spdlog::stderr_color_mt("clipbench"));
   app.add_option_function<std::string>(
-         "--log-level", [](const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); },
+         "--log-level",
+         [](const std::string& level) { spdlog::set_level(spdlog::level::from_str(level)); },
          "trace, debug, info (default), warn, error, critical or off")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}));
   app.set_help_all_flag("--help-all", "Help for every command");

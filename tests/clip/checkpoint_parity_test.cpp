@@ -1,4 +1,5 @@
-// Every checkpoint format of the tiny fixtures, through build_model, reproduces the reference outputs.
+// Every checkpoint format of the tiny fixtures, through build_model, reproduces the reference
+// outputs.
 #include <torch/torch.h>
 
 #include "clip/checkpoint.h"
@@ -34,7 +35,8 @@ TEST_CASE("tiny checkpoints in every format reproduce golden.safetensors", "[par
   };
   for (const auto& c : cases) {
     INFO(c.file);
-    const auto golden = read_safetensors(fixture("models/" + c.model + "/golden.safetensors")).tensors;
+    const auto golden =
+        read_safetensors(fixture("models/" + c.model + "/golden.safetensors")).tensors;
     const auto ck = read_checkpoint(fixture("models/" + c.file));
     CLIP model = build_model(ck.state_dict, ck.path);
     torch::NoGradGuard no_grad;

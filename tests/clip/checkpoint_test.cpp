@@ -1,4 +1,5 @@
-// Tests for clip/checkpoint.h: every container format and layout reads to the same normalized state dict.
+// Tests for clip/checkpoint.h: every container format and layout reads to the same normalized state
+// dict.
 #include "clip/checkpoint.h"
 
 #include <torch/torch.h>
@@ -32,8 +33,9 @@ std::vector<std::string> keys_of(const StateDict& sd) {
 
 }  // namespace
 
-TEST_CASE("tiny-vit: safetensors, torch.save and Hugging Face folders give the same fp32 state dict",
-          "[parity]") {
+TEST_CASE(
+    "tiny-vit: safetensors, torch.save and Hugging Face folders give the same fp32 state dict",
+    "[parity]") {
   const auto st = read_checkpoint(fixture("models/tiny-vit/model.safetensors"));
   CHECK(st.format == "safetensors");
   CHECK(st.layout == "openai");
@@ -43,7 +45,8 @@ TEST_CASE("tiny-vit: safetensors, torch.save and Hugging Face folders give the s
 
   const auto pt = read_checkpoint(fixture("models/tiny-vit/state_dict.pt"));
   CHECK(pt.format == "torch-save");
-  const auto hf = read_checkpoint(fixture("models/tiny-vit-hf"));  // a folder: config.json + model.safetensors
+  const auto hf =
+      read_checkpoint(fixture("models/tiny-vit-hf"));  // a folder: config.json + model.safetensors
   CHECK(hf.format == "safetensors");
   CHECK(hf.layout == "huggingface");
 
@@ -115,7 +118,8 @@ TEST_CASE("bad checkpoints are clear errors naming the file", "[unit]") {
                                 "models/tiny-vit/model.safetensors"}) {
     INFO(rel);
     const auto full = clipbench::test::read_bytes(fixture(rel));
-    const auto cut = dir.write("cut-" + std::to_string(full.size()), full.substr(0, full.size() * 2 / 3));
+    const auto cut =
+        dir.write("cut-" + std::to_string(full.size()), full.substr(0, full.size() * 2 / 3));
     msg = checkpoint_error(cut);
     CHECK(msg.find(cut) != std::string::npos);
   }
@@ -124,7 +128,8 @@ TEST_CASE("bad checkpoints are clear errors naming the file", "[unit]") {
   CHECK(msg.find("legacy") != std::string::npos);
 }
 
-TEST_CASE("Hugging Face folders with an unsupported activation or unknown keys are rejected", "[unit]") {
+TEST_CASE("Hugging Face folders with an unsupported activation or unknown keys are rejected",
+          "[unit]") {
   TempDir dir;
   StateDict sd;
   sd["text_model.final_layer_norm.weight"] = torch::ones({4});

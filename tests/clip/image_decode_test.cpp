@@ -1,12 +1,14 @@
-// Decoding each Pillow mode from files the test writes, EXIF orientation, the registry, and bad input.
+// Decoding each Pillow mode from files the test writes, EXIF orientation, the registry, and bad
+// input.
+#include "clip/image_decode.h"
+
+#include <zlib.h>
+
 #include <algorithm>
 #include <string>
 #include <vector>
 
-#include <zlib.h>
-
 #include "clip/errors.h"
-#include "clip/image_decode.h"
 #include "tests/support/catch.h"
 #include "tests/support/image_files.h"
 
@@ -185,7 +187,8 @@ TEST_CASE("JPEG modes: gray -> L, colour -> RGB, CMYK and YCCK -> inverted CMYK"
 
 TEST_CASE("EXIF orientation is read but only applied when asked", "[unit]") {
   const auto dir = test_dir("exif");
-  // A 24 x 16 gray JPEG with orientation 6 (display = rotate 90 degrees clockwise), a 3 x 2 PNG with 8.
+  // A 24 x 16 gray JPEG with orientation 6 (display = rotate 90 degrees clockwise), a 3 x 2 PNG
+  // with 8.
   JpegSpec s{24, 16, 1, JCS_GRAYSCALE, std::vector<uint8_t>(24 * 16, 0), 100, {}};
   for (int y = 0; y < 16; ++y) {
     for (int x = 0; x < 8; ++x) s.pixels[y * 24 + x] = 255;  // bright left third
@@ -205,8 +208,8 @@ TEST_CASE("EXIF orientation is read but only applied when asked", "[unit]") {
   CHECK(rotated.width == 16);
   CHECK(rotated.height == 24);
   CHECK(rotated.exif_orientation == 1);
-  CHECK(rotated.data[0] > 200);             // the bright left side is now on top
-  CHECK(rotated.data[23 * 16 + 15] < 50);   // bottom rows were the right side
+  CHECK(rotated.data[0] > 200);            // the bright left side is now on top
+  CHECK(rotated.data[23 * 16 + 15] < 50);  // bottom rows were the right side
 
   const auto png_plain = decode_image_file(dir + "/o8.png");
   CHECK(png_plain.exif_orientation == 8);
@@ -258,8 +261,8 @@ TEST_CASE("formats other than JPEG and PNG go through OpenCV or fail naming the 
   CHECK_THAT(msg, Catch::Contains(dir + "/c.gif") && Catch::Contains("GIF"));
 #else
   const auto msg = decode_error([&] { decode_image_file(dir + "/a.ppm"); });
-  CHECK_THAT(msg, Catch::Contains(dir + "/a.ppm") && Catch::Contains("PNM") &&
-                      Catch::Contains("OpenCV"));
+  CHECK_THAT(
+      msg, Catch::Contains(dir + "/a.ppm") && Catch::Contains("PNM") && Catch::Contains("OpenCV"));
 #endif
 }
 

@@ -2,7 +2,6 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-
 #include <nlohmann/json.hpp>
 
 #include "clip/image_decode.h"
@@ -49,10 +48,12 @@ TEST_CASE("every fixtures/preprocess case matches its Pillow + torchvision golde
       max_diff = std::max(max_diff, d);
     }
     const double frac = double(equal) / double(ours.data.size());
-    std::printf("parity %-20s %-4s %4lldx%-4lld -> %lld: %zu/%zu equal (%.4f%%), %zu off by 1, max diff %d\n",
-                name.c_str(), mode_name(image.mode), static_cast<long long>(image.width),
-                static_cast<long long>(image.height), static_cast<long long>(n), equal,
-                ours.data.size(), 100.0 * frac, off_by_one, max_diff);
+    std::printf(
+        "parity %-20s %-4s %4lldx%-4lld -> %lld: %zu/%zu equal (%.4f%%), %zu off by 1, max diff "
+        "%d\n",
+        name.c_str(), mode_name(image.mode), static_cast<long long>(image.width),
+        static_cast<long long>(image.height), static_cast<long long>(n), equal, ours.data.size(),
+        100.0 * frac, off_by_one, max_diff);
     CHECK(frac >= 0.999);
     CHECK(max_diff <= 1);
   }

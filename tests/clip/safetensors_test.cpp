@@ -95,7 +95,8 @@ TEST_CASE("safetensors headers that lie are errors naming the file and the key",
   CHECK(error_of(p).find("truncated") != std::string::npos);
   CHECK_THROWS_AS(read_safetensors(dir.file("missing.safetensors")), FileError);
   // A real checkpoint cut in half.
-  const auto full = clipbench::test::read_bytes(clipbench::test::fixture("models/tiny-vit/model.safetensors"));
+  const auto full =
+      clipbench::test::read_bytes(clipbench::test::fixture("models/tiny-vit/model.safetensors"));
   p = dir.write("half.safetensors", full.substr(0, full.size() / 2));
   CHECK(error_of(p).find("outside") != std::string::npos);
 }

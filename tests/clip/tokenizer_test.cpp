@@ -1,20 +1,19 @@
 // Tests for clip/tokenizer.h and clip/bpe_vocabulary.h: reference parity, files, errors.
 #include "clip/tokenizer.h"
 
+#include <fmt/format.h>
+#include <torch/torch.h>
 #include <zlib.h>
 
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <fmt/format.h>
-#include <nlohmann/json.hpp>
-#include <torch/torch.h>
 
 #include "clip/errors.h"
 #include "tests/support/catch.h"

@@ -1,8 +1,8 @@
 // Tests for `clipbench inspect` and `clipbench embed` as a user runs them on the shared fixtures.
-#include <fstream>
-
-#include <nlohmann/json.hpp>
 #include <torch/torch.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "clip/preprocess.h"
 #include "clip/safetensors.h"
@@ -24,7 +24,8 @@ nlohmann::json read_json(const std::string& path) {
 
 torch::Tensor to_tensor(const nlohmann::json& rows) {
   std::vector<torch::Tensor> out;
-  for (const auto& r : rows) out.push_back(torch::tensor(r.get<std::vector<double>>(), torch::kDouble));
+  for (const auto& r : rows)
+    out.push_back(torch::tensor(r.get<std::vector<double>>(), torch::kDouble));
   return torch::stack(out);
 }
 
@@ -34,7 +35,8 @@ TEST_CASE("clipbench inspect reports format, architecture and the inferred confi
   for (const std::string model : {"tiny-vit", "tiny-rn"}) {
     for (const std::string file : {"model.safetensors", "openai-jit.pt"}) {
       INFO(model << "/" << file);
-      const auto r = run_command(clipbench_exe() + " inspect --checkpoint " + fixture("models/" + model + "/" + file));
+      const auto r = run_command(clipbench_exe() + " inspect --checkpoint " +
+                                 fixture("models/" + model + "/" + file));
       REQUIRE(r.exit_code == 0);
       const auto j = nlohmann::json::parse(r.out);
       CHECK(j["architecture"] == (model == "tiny-vit" ? "vit" : "resnet"));
@@ -49,14 +51,17 @@ TEST_CASE("clipbench inspect reports format, architecture and the inferred confi
   CHECK(r.out.find("/no/such/file.pt") != std::string::npos);
 }
 
-TEST_CASE("clipbench embed reproduces the golden features from texts and an image tensor", "[parity]") {
+TEST_CASE("clipbench embed reproduces the golden features from texts and an image tensor",
+          "[parity]") {
   clipbench::test::TempDir dir;
-  const auto golden = clipbench::read_safetensors(fixture("models/tiny-vit/golden.safetensors")).tensors;
+  const auto golden =
+      clipbench::read_safetensors(fixture("models/tiny-vit/golden.safetensors")).tensors;
   const auto prompts = read_json(fixture("models/tiny-vit/config.json"))["prompts"];
   std::string cmd = clipbench_exe() + " embed --checkpoint " + fixture("models/tiny-vit-hf") +
-                    " --vocab " + clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
-                    " --image-tensor " + fixture("models/tiny-vit/golden.safetensors") + ":input.image" +
-                    " --out " + dir.file("out.json");
+                    " --vocab " +
+                    clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
+                    " --image-tensor " + fixture("models/tiny-vit/golden.safetensors") +
+                    ":input.image" + " --out " + dir.file("out.json");
   for (const auto& p : prompts) cmd += " --text '" + p.get<std::string>() + "'";
   const auto r = run_command(cmd + " 2>&1");
   INFO(r.out);
@@ -89,11 +94,12 @@ TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
 }
 
 TEST_CASE("clipbench embed --image preprocesses files at the checkpoint's resolution", "[parity]") {
-  // tiny-rn takes 64 x 64 images; its features of the preprocessed file equal those of the preprocessed tensor.
+  // tiny-rn takes 64 x 64 images; its features of the preprocessed file equal those of the
+  // preprocessed tensor.
   const std::string image = fixture("preprocess/p01_photo_jpeg.jpg");
   const std::string ck = fixture("models/tiny-rn/model.safetensors");
-  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + image + " --image " +
-                       fixture("preprocess/p07_rgba_png.png") + " 2>/dev/null");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + image +
+                       " --image " + fixture("preprocess/p07_rgba_png.png") + " 2>/dev/null");
   REQUIRE(r.exit_code == 0);
   const auto j = nlohmann::json::parse(r.out);
   REQUIRE(j["image_features"].size() == 2);

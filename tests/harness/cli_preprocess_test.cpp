@@ -29,7 +29,8 @@ TEST_CASE("clipbench preprocess writes the reference 224 x 224 RGB pixels", "[pa
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   const auto written = clipbench::decode_image_file(out);
-  const auto expected = clipbench::decode_image_file(fixture("preprocess/p10_portrait_jpeg.expected.png"));
+  const auto expected =
+      clipbench::decode_image_file(fixture("preprocess/p10_portrait_jpeg.expected.png"));
   CHECK(written.mode == clipbench::ImageMode::kRGB);
   CHECK(written.width == 224);
   CHECK(written.height == 224);
@@ -43,24 +44,26 @@ TEST_CASE("clipbench preprocess writes the reference 224 x 224 RGB pixels", "[pa
 TEST_CASE("clipbench preprocess: other sizes, and bad input exits 2 naming the file", "[unit]") {
   const std::string out = out_dir() + "/small.png";
   const std::string input = fixture("preprocess/p03_gray_png.png");
-  auto r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 32 --out " + out +
-                       " 2>&1");
+  auto r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 32 --out " +
+                       out + " 2>&1");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   const auto written = clipbench::decode_image_file(out);
   CHECK(written.width == 32);
   CHECK(written.height == 32);
-  CHECK(written.data == clipbench::resize_and_crop_rgb(clipbench::decode_image_file(input), 32).data);
+  CHECK(written.data ==
+        clipbench::resize_and_crop_rgb(clipbench::decode_image_file(input), 32).data);
 
   const std::string bogus = fixture("preprocess/cases.json");
   r = run_command(clipbench_exe() + " preprocess --image " + bogus + " --size 32 --out " + out +
                   " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains(bogus) && Catch::Contains("not a recognized image"));
-  r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 32 --max-pixels 100 --out " +
-                  out + " 2>&1");
+  r = run_command(clipbench_exe() + " preprocess --image " + input +
+                  " --size 32 --max-pixels 100 --out " + out + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("exceeds the limit"));
-  r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 0 --out " + out + " 2>&1");
+  r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 0 --out " + out +
+                  " 2>&1");
   CHECK(r.exit_code == 2);
 }

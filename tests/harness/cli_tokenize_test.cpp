@@ -1,9 +1,8 @@
 // Tests for `clipbench tokenize` as a user runs it: stdin lines in, JSON arrays of ids out.
 #include <filesystem>
 #include <fstream>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"

@@ -1,6 +1,9 @@
 // Test helpers that write PNG and JPEG files with libpng / libjpeg (tests make their own inputs).
 #pragma once
 
+#include <jpeglib.h>
+#include <png.h>
+
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -8,9 +11,6 @@
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <jpeglib.h>
-#include <png.h>
 
 namespace clipbench::test {
 
@@ -24,7 +24,8 @@ inline std::string test_dir(const std::string& name) {
 
 inline void write_bytes(const std::string& path, const std::vector<uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
@@ -39,9 +40,9 @@ struct PngSpec {
   int color_type = PNG_COLOR_TYPE_RGB;
   // Rows as libpng expects them: packed below 8 bits, big-endian at 16 bits.
   std::vector<std::vector<uint8_t>> rows;
-  std::vector<png_color> palette;   // PNG_COLOR_TYPE_PALETTE
-  std::vector<uint8_t> trns;        // palette alpha
-  std::vector<uint8_t> exif;        // eXIf chunk (TIFF header onwards)
+  std::vector<png_color> palette;  // PNG_COLOR_TYPE_PALETTE
+  std::vector<uint8_t> trns;       // palette alpha
+  std::vector<uint8_t> exif;       // eXIf chunk (TIFF header onwards)
 };
 
 // Writes a PNG with libpng (its default error handling: these inputs are always valid).
@@ -61,8 +62,9 @@ inline void write_png_file(const std::string& path, const PngSpec& s) {
     png_set_tRNS(png, info, s.trns.data(), static_cast<int>(s.trns.size()), nullptr);
   }
 #ifdef PNG_eXIf_SUPPORTED
-  if (!s.exif.empty()) png_set_eXIf_1(png, info, static_cast<png_uint_32>(s.exif.size()),
-                                      const_cast<png_bytep>(s.exif.data()));
+  if (!s.exif.empty())
+    png_set_eXIf_1(png, info, static_cast<png_uint_32>(s.exif.size()),
+                   const_cast<png_bytep>(s.exif.data()));
 #endif
   png_write_info(png, info);
   for (const auto& row : s.rows) png_write_row(png, row.data());
@@ -73,11 +75,11 @@ inline void write_png_file(const std::string& path, const PngSpec& s) {
 
 struct JpegSpec {
   int width = 0, height = 0;
-  int components = 3;                    // 1 gray, 3 RGB, 4 CMYK
-  J_COLOR_SPACE stored = JCS_YCbCr;      // colour space in the file: JCS_YCCK or JCS_CMYK for 4
-  std::vector<uint8_t> pixels;           // interleaved, width * height * components
+  int components = 3;                // 1 gray, 3 RGB, 4 CMYK
+  J_COLOR_SPACE stored = JCS_YCbCr;  // colour space in the file: JCS_YCCK or JCS_CMYK for 4
+  std::vector<uint8_t> pixels;       // interleaved, width * height * components
   int quality = 90;
-  std::vector<uint8_t> exif;             // APP1 payload including "Exif\0\0"
+  std::vector<uint8_t> exif;  // APP1 payload including "Exif\0\0"
 };
 
 // Writes a baseline JPEG with libjpeg (4 components: Adobe marker written by libjpeg).
@@ -114,11 +116,19 @@ inline void write_jpeg_file(const std::string& path, const JpegSpec& s) {
 inline std::vector<uint8_t> exif_with_orientation(int orientation, bool with_prefix) {
   std::vector<uint8_t> b;
   if (with_prefix) b = {'E', 'x', 'i', 'f', 0, 0};
-  const std::vector<uint8_t> tiff = {'M', 'M', 0, 42, 0, 0, 0, 8,  // header, IFD at 8
-                                     0, 1,                         // one entry
-                                     0x01, 0x12, 0, 3, 0, 0, 0, 1,  // Orientation, SHORT, count 1
-                                     0, static_cast<uint8_t>(orientation), 0, 0,
-                                     0, 0, 0, 0};  // no next IFD
+  const std::vector<uint8_t> tiff = {'M',  'M',
+                                     0,    42,
+                                     0,    0,
+                                     0,    8,  // header, IFD at 8
+                                     0,    1,  // one entry
+                                     0x01, 0x12,
+                                     0,    3,
+                                     0,    0,
+                                     0,    1,  // Orientation, SHORT, count 1
+                                     0,    static_cast<uint8_t>(orientation),
+                                     0,    0,
+                                     0,    0,
+                                     0,    0};  // no next IFD
   b.insert(b.end(), tiff.begin(), tiff.end());
   return b;
 }

@@ -1,4 +1,5 @@
-// Where tests find ../shared (fixtures, reference data): the CLIPBENCH_SHARED_DIR CMake cache variable.
+// Where tests find ../shared (fixtures, reference data): the CLIPBENCH_SHARED_DIR CMake cache
+// variable.
 #pragma once
 
 #include <string>

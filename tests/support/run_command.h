@@ -28,6 +28,8 @@ inline CommandResult run_command(const std::string& command) {
 }
 
 // The built `clipbench` executable.
-inline std::string clipbench_exe() { return std::string(CLIPBENCH_BINARY_DIR) + "/harness/clipbench"; }
+inline std::string clipbench_exe() {
+  return std::string(CLIPBENCH_BINARY_DIR) + "/harness/clipbench";
+}
 
 }  // namespace clipbench::test
