@@ -220,6 +220,14 @@ TEST_CASE("class order is prompts.md's, including its known traps", "[unit]") {
     CHECK(n[7] == "annual crop land");
     CHECK(n.back() == "highway or road");
   }
+  SECTION("VOC 2007: sofa, diningtable, pottedplant out of the devkit's alphabetical order") {
+    const auto n = first_names(prompts("voc2007"));
+    REQUIRE(n.size() == 20);
+    CHECK(n[10] == "dog");
+    CHECK(n[15] == "sofa");
+    CHECK(n[16] == "diningtable");
+    CHECK(n[17] == "pottedplant");
+  }
   SECTION("first and last classes of other datasets") {
     const std::map<std::string, std::pair<std::string, std::string>> ends = {
         {"birdsnap", {"Acadian Flycatcher", "Zone tailed Hawk"}},
