@@ -5,7 +5,9 @@
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -51,18 +53,31 @@ void write_output(const std::string& path, const std::string& text) {
   }
   namespace fs = std::filesystem;
   const fs::path target(path);
-  if (target.has_parent_path()) fs::create_directories(target.parent_path());
+  std::error_code ec;
+  if (fs::is_directory(target, ec))
+    throw FileError(fmt::format("cannot write {}: it is a folder, expected a file path", path));
+  if (target.has_parent_path() && !fs::exists(target.parent_path(), ec)) {
+    fs::create_directories(target.parent_path(), ec);
+    if (ec)
+      throw FileError(fmt::format("cannot create the folder {} for {}: {}",
+                                  target.parent_path().string(), path, ec.message()));
+  }
   const fs::path tmp = target.string() + ".tmp";
   {
     std::ofstream out(tmp, std::ios::binary);
     out << text << '\n';
     out.flush();
-    if (!out) throw FileError(fmt::format("cannot write {}", tmp.string()));
+    if (!out) {
+      fs::remove(tmp, ec);
+      throw FileError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
+    }
   }
-  std::error_code ec;
   fs::rename(tmp, target, ec);
-  if (ec)
-    throw FileError(fmt::format("cannot move {} to {}: {}", tmp.string(), path, ec.message()));
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw FileError(fmt::format("cannot write {}: {}", path, why));
+  }
 }
 
 nlohmann::json tensor_to_json(const at::Tensor& t) {

@@ -26,6 +26,7 @@ struct EmbedOptions {
   std::vector<std::string> image_tensors;  // FILE.safetensors:KEY
   std::vector<std::string> texts;
   std::string vocab;
+  bool truncate = false;
   std::string out;
 };
 
@@ -42,7 +43,14 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
     for (const auto& kv : tensors) keys += (keys.empty() ? "" : ", ") + kv.first;
     throw Error(fmt::format("--image-tensor: {} has no tensor '{}' (it has: {})", file, key, keys));
   }
+  if (!it->second.is_floating_point())
+    throw Error(
+        fmt::format("--image-tensor {}: tensor '{}' has dtype {}, expected a floating-point batch",
+                    file, key, c10::toString(it->second.scalar_type())));
   torch::Tensor t = it->second.to(torch::kFloat);
+  if (!torch::isfinite(t).all().item<bool>())
+    throw Error(
+        fmt::format("--image-tensor {}: tensor '{}' holds NaN or infinite values", file, key));
   if (t.dim() == 3) t = t.unsqueeze(0);
   if (t.dim() != 4 || t.size(1) != 3 || t.size(2) != resolution || t.size(3) != resolution)
     throw ShapeMismatchError(
@@ -83,7 +91,7 @@ void run_embed(const EmbedOptions& o) {
     const std::string vocab = find_vocabulary(o.vocab, ck.path);
     spdlog::info("vocabulary: {}", vocab);
     const Tokenizer tokenizer = Tokenizer::from_file(vocab);
-    const auto tokens = tokenizer.tokenize(o.texts, model->config().context_length);
+    const auto tokens = tokenizer.tokenize(o.texts, model->config().context_length, o.truncate);
     text_features = model->encode_text(tokens);
     j["texts"] = o.texts;
     j["text_features"] = tensor_to_json(text_features);
@@ -131,6 +139,9 @@ void add_embed_command(CLI::App& app) {
       "--vocab", o->vocab,
       "BPE vocabulary: bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json (merges.txt "
       "beside it); default: beside the checkpoint, else $CLIPBENCH_VOCAB");
+  cmd->add_flag(
+      "--truncate", o->truncate,
+      "Cut texts longer than the context length (the end token stays last) instead of failing");
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
   cmd->callback([o] { run_embed(*o); });
 }

@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clip/checkpoint.h"
+#include "clip/load_state_dict.h"
 #include "clip/model_config.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
@@ -13,6 +14,8 @@ namespace clipbench::cli {
 nlohmann::json inspect_checkpoint(const std::string& path) {
   const Checkpoint ck = read_checkpoint(path);
   const CLIPConfig config = infer_config(ck.state_dict);
+  // Strict: every tensor must fit the inferred architecture (names each missing / mis-shaped key).
+  build_model(ck.state_dict, ck.path);
   nlohmann::json j;
   j["checkpoint"] = ck.path;
   j["format"] = ck.format;

@@ -28,7 +28,8 @@ void add_preprocess_command(CLI::App& app) {
       "(Pillow-exact Resize(N, BICUBIC), CenterCrop(N), convert(\"RGB\")) as a PNG");
   cmd->add_option("--image", opts->image, "Input image (JPEG, PNG; more formats with OpenCV)")
       ->required();
-  cmd->add_option("--size", opts->size, "Output side N in pixels")->check(CLI::PositiveNumber);
+  cmd->add_option("--size", opts->size, "Output side N in pixels, 1 to 16384 (default 224)")
+      ->check(CLI::Range(int64_t{1}, int64_t{16384}));
   cmd->add_option("--out", opts->out, "Output PNG file")->required();
   cmd->add_flag("--apply-exif-orientation", opts->exif,
                 "Rotate/flip by the EXIF Orientation tag first (the reference does not)");

@@ -1,6 +1,8 @@
 // Tests for `clipbench inspect` and `clipbench embed` as a user runs them on the shared fixtures.
 #include <torch/torch.h>
 
+#include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -123,4 +125,47 @@ TEST_CASE("clipbench embed --image preprocesses files at the checkpoint's resolu
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + bad + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK(r.out.find(bad) != std::string::npos);
+}
+
+TEST_CASE("--out that cannot be written is a clear error, never a crash or a leftover file",
+          "[unit]") {
+  clipbench::test::TempDir dir;
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  const auto file = dir.write("afile", "x");
+  auto r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --out " + file +
+                       "/o.json 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("cannot write " + file + "/o.json") != std::string::npos);
+  r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --out " + dir.path() +
+                  " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("it is a folder") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir.path() + ".tmp"));
+}
+
+TEST_CASE("embed rejects integer or non-finite image tensors and can truncate long texts",
+          "[unit]") {
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
+                       fixture("models/tiny-vit/golden.safetensors") + ":input.text 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("expected a floating-point batch") != std::string::npos);
+  clipbench::test::TempDir dir;
+  clipbench::write_safetensors(dir.file("nan.safetensors"),
+                               {{"x", torch::full({1, 3, 32, 32}, std::nan(""))}});
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
+                  dir.file("nan.safetensors") + ":x 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("NaN or infinite") != std::string::npos);
+  std::string longer;
+  for (int i = 0; i < 100; ++i) longer += "cat ";
+  const std::string vocab =
+      " --vocab " + clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz");
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + vocab + " --text '" + longer +
+                  "' 2>&1");
+  CHECK(r.exit_code == 2);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + vocab + " --truncate --text '" +
+                  longer + "' 2>/dev/null");
+  CHECK(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out)["text_features"].size() == 1);
 }

@@ -66,4 +66,9 @@ TEST_CASE("clipbench preprocess: other sizes, and bad input exits 2 naming the f
   r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 0 --out " + out +
                   " 2>&1");
   CHECK(r.exit_code == 2);
+  // A size that would need gigabytes is refused up front (it used to end in std::bad_alloc).
+  r = run_command(clipbench_exe() + " preprocess --image " + input + " --size 100000 --out " + out +
+                  " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("1 to 16384"));
 }
