@@ -20,7 +20,7 @@
 #include "tests/support/paths.h"
 
 namespace fs = std::filesystem;
-using Catch::Matchers::Contains;
+using Catch::Contains;
 using clipbench::Tokenizer;
 using clipbench::TokenizerError;
 

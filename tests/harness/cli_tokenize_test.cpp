@@ -8,7 +8,7 @@
 #include "tests/support/paths.h"
 #include "tests/support/run_command.h"
 
-using Catch::Matchers::Contains;
+using Catch::Contains;
 using clipbench::test::clipbench_exe;
 using clipbench::test::run_command;
 
