@@ -1,0 +1,74 @@
+// One result record: the outcome of one (checkpoint, dataset, split, task, prompt mode) job, and
+// its atomic storage as one JSON file in a results folder. Documented field by field in SCHEMA.md.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clip/errors.h"
+
+namespace clipbench::reports {
+
+constexpr int kResultSchemaVersion = 1;
+
+// A results folder or record that cannot be used: unreadable JSON, a missing field, another
+// schema version. The message names the file.
+class ResultsError : public Error {
+ public:
+  using Error::Error;
+};
+
+struct ResultRecord {
+  int schema_version = kResultSchemaVersion;
+  // What was evaluated.
+  std::string model;            // released name when recognised ("ViT-B/32"), else e.g. "ViT-64/8"
+  std::string checkpoint;       // the path the user gave
+  std::string checkpoint_hash;  // "sha256:<hex>" of the checkpoint file
+  std::string dataset;          // catalogue id ("food101")
+  std::string split;            // "test"
+  std::string task;             // "zero_shot", "linear_probe", "few_shot"
+  std::string prompt_mode;      // zero_shot: "raw", "single", "ensemble"; probes: ""
+  // The dataset's headline metric (Table 9 name) and its value in percent (0..100).
+  std::string metric;
+  double value = 0.0;
+  // Every metric computed, in percent; std::nullopt where undefined (top-5 below 5 classes),
+  // written as JSON null.
+  std::map<std::string, std::optional<double>> metrics;
+  int64_t n = 0;            // images scored
+  int64_t num_classes = 0;  // classes of the dataset
+  int64_t skipped = 0;      // unreadable images skipped (only with --skip-unreadable)
+  double seconds = 0.0;     // wall time of the job
+  double images_per_second = 0.0;
+  int64_t seed = 0;                 // probes / few-shot; 0 otherwise
+  std::string template_set_hash;    // "sha256:<hex>" of the class names + templates used ("")
+  int64_t num_templates = 0;        // templates per class name used (0 for probes)
+  std::string device;               // "cpu", "cuda:0 (NVIDIA H200)"
+  std::string precision;            // "fp32", "bf16", "fp16"
+  nlohmann::json versions;          // clipbench commit, libtorch, opencv, compiler (version_info)
+  std::string started_at;           // ISO 8601 UTC, "2026-11-30T10:04:25Z"
+  std::string finished_at;
+  nlohmann::json extra = nlohmann::json::object();  // task-specific (probe: log10 C, shots, ...)
+};
+
+nlohmann::json to_json(const ResultRecord& record);
+// Throws ResultsError naming `source` for a missing / mistyped field or another schema version.
+ResultRecord record_from_json(const nlohmann::json& j, const std::string& source);
+
+// The record's file name inside a results folder, unique per job:
+// "<dataset>__<split>__<task>__<prompt_mode or seed>__<first 16 hex of checkpoint hash>.json".
+std::string record_file_name(const ResultRecord& record);
+
+// Writes the record as <dir>/<record_file_name> atomically (temp file in dir + rename); creates
+// dir. Throws FileError naming the path on failure.
+std::string write_record(const std::string& dir, const ResultRecord& record);
+// True when <dir>/<file_name> exists (a finished job).
+bool record_exists(const std::string& dir, const std::string& file_name);
+// Every *.json record in dir (not recursive), sorted by file name. Throws ResultsError naming
+// the file for unreadable JSON or another schema version; ignores leftover "*.tmp" files.
+std::vector<ResultRecord> read_results(const std::string& dir);
+
+}  // namespace clipbench::reports
