@@ -3,6 +3,7 @@
 #include "datasets/cifar_binary.h"
 
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "datasets/format_registry.h"
@@ -131,4 +132,24 @@ TEST_CASE("cifar binary formats reject missing, truncated and out-of-range input
     CHECK_THAT(error_of("cifar10-binary", {"cifar10", dir.path(), "test", {"a", "b"}}),
                Catch::Contains("10 classes") && Catch::Contains("expects 2"));
   }
+}
+
+TEST_CASE("cifar10-binary serves concurrent get() calls", "[unit]") {
+  test::TempDir dir;
+  write_cifar10(dir, 40);
+  const auto train = open_format("cifar10-binary", {"cifar10", dir.path(), "train", kCifar10});
+  REQUIRE(train->size() == 200);
+  std::vector<std::vector<uint8_t>> expected;
+  for (size_t i = 0; i < train->size(); ++i) expected.push_back(train->get(i).pixels->data);
+  std::vector<int> mismatches(4, 0);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (size_t i = static_cast<size_t>(t); i < train->size(); i += 3) {
+        if (train->get(i).pixels->data != expected[i]) ++mismatches[t];
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(mismatches == std::vector<int>(4, 0));
 }

@@ -181,6 +181,12 @@ TEST_CASE("webdataset rejects missing files, unpaired members and bad labels", "
     std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
     CHECK_THAT(error_of(r), Catch::Contains("0.tar"));
   }
+  SECTION("a corrupt image names its shard and member when decoded") {
+    test::write_tar(x.root + "/test/1.tar",
+                    Members{{"s0000008.png", x.png2.substr(0, 40)}, {"s0000008.cls", "1"}});
+    const auto ds = open_format("webdataset", r);
+    CHECK_THROWS_WITH(load_sample_image(ds->get(2)), Catch::Contains("1.tar:s0000008.png"));
+  }
   SECTION("class count differs from the catalogue") {
     CHECK_THAT(error_of({"wds_test", x.root, "test", {"a", "b"}}),
                Catch::Contains("3 classes") && Catch::Contains("expects 2"));
