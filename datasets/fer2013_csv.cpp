@@ -32,6 +32,27 @@ std::vector<std::string> split_commas(const std::string& line) {
   }
 }
 
+// The records of a split, with sample names that carry the CSV line.
+class Fer2013Dataset : public PixelRecordDataset {
+ public:
+  Fer2013Dataset(std::string source, std::vector<std::string> classes, std::vector<int64_t> labels,
+                 MemoryRecords records, std::string file, std::vector<size_t> lines)
+      : PixelRecordDataset(std::move(source),
+                           PixelFormat{kSide, kSide, ImageMode::kL, PixelLayout::kInterleaved},
+                           std::move(classes), std::move(labels), {records}, {}),
+        file_(std::move(file)),
+        lines_(std::move(lines)) {}
+  Sample get(size_t index) const override {
+    Sample s = PixelRecordDataset::get(index);
+    s.name = fmt::format("{}:line {}", file_, lines_[index]);
+    return s;
+  }
+
+ private:
+  std::string file_;
+  std::vector<size_t> lines_;
+};
+
 }  // namespace
 
 std::unique_ptr<Dataset> open_fer2013_csv(const OpenRequest& request) {
@@ -131,27 +152,6 @@ std::unique_ptr<Dataset> open_fer2013_csv(const OpenRequest& request) {
     check_label(dataset, fmt::format("{} line {}", path, line_numbers[i]), labels[i],
                 classes.size());
   }
-  // Sample names carry the CSV line: a Dataset of its own over the shared records.
-  class Fer2013Dataset : public PixelRecordDataset {
-   public:
-    Fer2013Dataset(std::string source, std::vector<std::string> classes,
-                   std::vector<int64_t> labels, MemoryRecords records, std::string file,
-                   std::vector<size_t> lines)
-        : PixelRecordDataset(std::move(source),
-                             PixelFormat{kSide, kSide, ImageMode::kL, PixelLayout::kInterleaved},
-                             std::move(classes), std::move(labels), {records}, {}),
-          file_(std::move(file)),
-          lines_(std::move(lines)) {}
-    Sample get(size_t index) const override {
-      Sample s = PixelRecordDataset::get(index);
-      s.name = fmt::format("{}:line {}", file_, lines_[index]);
-      return s;
-    }
-
-   private:
-    std::string file_;
-    std::vector<size_t> lines_;
-  };
   MemoryRecords records;
   records.name = file;
   records.owner = pixels;

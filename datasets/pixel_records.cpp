@@ -13,7 +13,7 @@ Image image_from_record(const uint8_t* record, const PixelFormat& format) {
   Image image = Image::blank(format.width, format.height, format.mode);
   const int64_t w = format.width, h = format.height, c = image.channels();
   if (format.layout == PixelLayout::kInterleaved ||
-      c == 1 && format.layout == PixelLayout::kPlanar) {
+      (c == 1 && format.layout == PixelLayout::kPlanar)) {
     std::memcpy(image.data.data(), record, static_cast<size_t>(w * h * c));
     return image;
   }

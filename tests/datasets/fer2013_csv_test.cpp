@@ -99,6 +99,22 @@ TEST_CASE("fer2013-csv reads torchvision's train.csv / test.csv", "[unit]") {
              Catch::Contains("test.csv") && Catch::Contains("no 'emotion' column"));
 }
 
+TEST_CASE("fer2013-csv reads icml_face_data.csv (header names with leading spaces)", "[unit]") {
+  test::TempDir dir;
+  dir.write("icml_face_data.csv",
+            "emotion, Usage, pixels\n"
+            "5,Training," +
+                pixels(3) +
+                "\n"
+                "1,PublicTest," +
+                pixels(4) + "\n");
+  const auto val = open_format("fer2013-csv", {"fer2013", dir.path(), "val", kEmotions});
+  REQUIRE(val->size() == 1);
+  CHECK(val->get(0).label == 1);
+  CHECK(val->get(0).name == "icml_face_data.csv:line 3");
+  CHECK(val->get(0).pixels->data[0] == 4);
+}
+
 TEST_CASE("fer2013-csv rejects missing files, bad pixels and labels out of range", "[unit]") {
   test::TempDir dir;
   SECTION("missing file") {
