@@ -7,6 +7,8 @@
 #include "datasets/mnist_idx.h"
 #include "datasets/stl10_binary.h"
 #include "datasets/webdataset.h"
+#include "datasets/filelist.h"
+#include "datasets/imagefolder.h"
 
 namespace clipbench::datasets::detail {
 
@@ -61,6 +63,18 @@ void register_generic_formats(FormatRegistry& registry) {
                 "<split>/0..N-1.tar with sNNNNNNN.{webp,png,jpg} + .cls members)",
                 {"train", "val", "test"},
                 open_webdataset});
+  registry.add("imagefolder",
+               {"imagefolder",
+                "one folder per class: <path>/<split>/<class>/**/<image> (split all: "
+                "<path>/<class>/...), classes sorted as torchvision ImageFolder",
+                {"train", "val", "test", "all"},
+                open_imagefolder});
+  registry.add("filelist",
+               {"filelist",
+                "<path>/<split>.csv with header 'path,label' (paths relative to <path>, label an "
+                "index or a class name); classes from <path>/classes.txt or the prompts",
+                {"train", "val", "test"},
+                open_filelist});
 }
 
 }  // namespace clipbench::datasets::detail

@@ -25,6 +25,7 @@ const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
       add_eval_command,
       add_run_command,
+      add_datasets_command,
       add_inspect_command,
       add_embed_command,
       add_tokenize_command,
