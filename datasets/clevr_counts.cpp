@@ -35,7 +35,8 @@ class SceneHandler : public nlohmann::json_sax<nlohmann::json> {
   bool number_float(number_float_t, const string_t&) override { return true; }
   bool binary(binary_t&) override { return true; }
   bool string(string_t& value) override {
-    if (in_scene() && stack_.size() == 3 && key_ == "image_filename") scenes.back().filename = value;
+    if (in_scene() && stack_.size() == 3 && key_ == "image_filename")
+      scenes.back().filename = value;
     return true;
   }
   bool key(string_t& value) override {
@@ -100,13 +101,13 @@ std::vector<Scene> read_scenes(const std::string& ds, const fs::path& path) {
                                    handler.error.empty() ? "parse stopped" : handler.error));
   }
   if (handler.scenes.empty()) {
-    throw DatasetError(fmt::format("{}: {} has no \"scenes\" (expected an array of scenes)", ds,
-                                   path.string()));
+    throw DatasetError(
+        fmt::format("{}: {} has no \"scenes\" (expected an array of scenes)", ds, path.string()));
   }
   for (size_t i = 0; i < handler.scenes.size(); ++i) {
     if (handler.scenes[i].filename.empty() || handler.scenes[i].objects < 0) {
-      throw DatasetError(fmt::format(
-          "{}: {}: scenes[{}] lacks \"image_filename\" or \"objects\"", ds, path.string(), i));
+      throw DatasetError(fmt::format("{}: {}: scenes[{}] lacks \"image_filename\" or \"objects\"",
+                                     ds, path.string(), i));
     }
   }
   return std::move(handler.scenes);
@@ -142,8 +143,7 @@ std::unique_ptr<Dataset> open_clevr_counts(const OpenRequest& request) {
   special::check_class_count(ds, root.string(), 8, classes);
 
   const std::string clevr_split = from_train ? "train" : "val";
-  const fs::path scenes_path =
-      root / "scenes" / fmt::format("CLEVR_{}_scenes.json", clevr_split);
+  const fs::path scenes_path = root / "scenes" / fmt::format("CLEVR_{}_scenes.json", clevr_split);
   const std::vector<Scene> scenes = read_scenes(ds, scenes_path);
 
   size_t begin = 0, end = scenes.size();

@@ -42,9 +42,9 @@ std::unique_ptr<Dataset> open_flowers102(const OpenRequest& request) {
   for (const std::string& variable : variables) {
     for (const int64_t id : setid.integers(variable)) {
       if (id < 1 || id > static_cast<int64_t>(labels.size())) {
-        throw DatasetError(fmt::format(
-            "{}: {}: `{}` holds image id {}, expected 1..{} (the images of {})", ds, setid_path,
-            variable, id, labels.size(), labels_path));
+        throw DatasetError(
+            fmt::format("{}: {}: `{}` holds image id {}, expected 1..{} (the images of {})", ds,
+                        setid_path, variable, id, labels.size(), labels_path));
       }
       FileEntry e;
       e.path = (root / "jpg" / fmt::format("image_{:05d}.jpg", id)).string();

@@ -21,8 +21,8 @@ std::unique_ptr<Dataset> open_kinetics700_video(const OpenRequest& request) {
                         fmt::format("the '{}' folder of <class>/<clip> videos", request.split));
   std::vector<std::string> classes = special::order_class_folders(
       ds, split_dir, special::list_subfolders(ds, split_dir), request.class_names);
-  auto entries = special::list_class_files(ds, split_dir, classes,
-                                           {".mp4", ".mkv", ".webm", ".avi"});
+  auto entries =
+      special::list_class_files(ds, split_dir, classes, {".mp4", ".mkv", ".webm", ".avi"});
   return std::make_unique<special::VideoListDataset>(ds, split_dir.string(), std::move(classes),
                                                      std::move(entries));
 }

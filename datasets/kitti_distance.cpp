@@ -23,9 +23,9 @@ int64_t distance_label(const std::string& ds, const fs::path& file) {
     const auto f = special::split_blanks(lines[n]);
     if (f.empty()) continue;
     if (f.size() < 15) {
-      throw DatasetError(fmt::format(
-          "{}: {}:{} has {} fields, expected 15 (type ... x y z rotation_y)", ds, file.string(),
-          n + 1, f.size()));
+      throw DatasetError(
+          fmt::format("{}: {}:{} has {} fields, expected 15 (type ... x y z rotation_y)", ds,
+                      file.string(), n + 1, f.size()));
     }
     if (f[0] != "Car" && f[0] != "Van" && f[0] != "Truck") continue;
     double z = 0;
@@ -55,12 +55,12 @@ std::unique_ptr<Dataset> open_kitti_distance(const OpenRequest& request) {
   special::require_path(ds, root, "the kitti folder");
   const std::string& split = request.split;
   if (split != "train" && split != "val" && split != "trainval" && split != "test") {
-    throw DatasetError(fmt::format("{}: unknown split '{}' (expected train, val, trainval, test)",
-                                   ds, split));
+    throw DatasetError(
+        fmt::format("{}: unknown split '{}' (expected train, val, trainval, test)", ds, split));
   }
   std::vector<std::string> classes = request.class_names;
-  if (classes.empty()) classes = {"vehicle within 8 m", "vehicle 8-20 m", "vehicle beyond 20 m",
-                                  "no vehicle"};
+  if (classes.empty())
+    classes = {"vehicle within 8 m", "vehicle 8-20 m", "vehicle beyond 20 m", "no vehicle"};
   special::check_class_count(ds, root.string(), 4, classes);
 
   const fs::path images = root / "training" / "image_2";
@@ -82,8 +82,8 @@ std::unique_ptr<Dataset> open_kitti_distance(const OpenRequest& request) {
   for (size_t p = 0; p < ids.size(); ++p) {
     const bool test = p % 10 == 9;
     const bool val = !test && p % 20 == 4;
-    const bool keep = split == "test" ? test
-                      : split == "val" ? val
+    const bool keep = split == "test"    ? test
+                      : split == "val"   ? val
                       : split == "train" ? !test && !val
                                          : !test;
     if (!keep) continue;

@@ -24,17 +24,38 @@ bool numeric_at(const matvar_t* v, size_t i, double* out) {
   const void* d = v->data;
   if (!d) return false;
   switch (v->class_type) {
-    case MAT_C_DOUBLE: *out = static_cast<const double*>(d)[i]; return true;
-    case MAT_C_SINGLE: *out = static_cast<const float*>(d)[i]; return true;
-    case MAT_C_INT8: *out = static_cast<const int8_t*>(d)[i]; return true;
-    case MAT_C_UINT8: *out = static_cast<const uint8_t*>(d)[i]; return true;
-    case MAT_C_INT16: *out = static_cast<const int16_t*>(d)[i]; return true;
-    case MAT_C_UINT16: *out = static_cast<const uint16_t*>(d)[i]; return true;
-    case MAT_C_INT32: *out = static_cast<const int32_t*>(d)[i]; return true;
-    case MAT_C_UINT32: *out = static_cast<const uint32_t*>(d)[i]; return true;
-    case MAT_C_INT64: *out = static_cast<double>(static_cast<const int64_t*>(d)[i]); return true;
-    case MAT_C_UINT64: *out = static_cast<double>(static_cast<const uint64_t*>(d)[i]); return true;
-    default: return false;
+    case MAT_C_DOUBLE:
+      *out = static_cast<const double*>(d)[i];
+      return true;
+    case MAT_C_SINGLE:
+      *out = static_cast<const float*>(d)[i];
+      return true;
+    case MAT_C_INT8:
+      *out = static_cast<const int8_t*>(d)[i];
+      return true;
+    case MAT_C_UINT8:
+      *out = static_cast<const uint8_t*>(d)[i];
+      return true;
+    case MAT_C_INT16:
+      *out = static_cast<const int16_t*>(d)[i];
+      return true;
+    case MAT_C_UINT16:
+      *out = static_cast<const uint16_t*>(d)[i];
+      return true;
+    case MAT_C_INT32:
+      *out = static_cast<const int32_t*>(d)[i];
+      return true;
+    case MAT_C_UINT32:
+      *out = static_cast<const uint32_t*>(d)[i];
+      return true;
+    case MAT_C_INT64:
+      *out = static_cast<double>(static_cast<const int64_t*>(d)[i]);
+      return true;
+    case MAT_C_UINT64:
+      *out = static_cast<double>(static_cast<const uint64_t*>(d)[i]);
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -86,8 +107,7 @@ MatFile::MatFile(std::string dataset, std::string path)
   }
   mat_ = Mat_Open(path_.c_str(), MAT_ACC_RDONLY);
   if (!mat_) {
-    throw DatasetError(
-        fmt::format("{}: {} cannot be read as a MATLAB .mat file", dataset_, path_));
+    throw DatasetError(fmt::format("{}: {} cannot be read as a MATLAB .mat file", dataset_, path_));
   }
 }
 
@@ -157,9 +177,9 @@ std::vector<std::string> MatFile::StructArray::text(const std::string& field) co
   std::vector<std::string> out;
   out.reserve(count);
   for (size_t i = 0; i < count; ++i) {
-    out.push_back(text_of(field_at(*this, field, i),
-                          fmt::format("{}: {}: {}({}).{}", file->dataset(), file->path(), name,
-                                      i + 1, field)));
+    out.push_back(text_of(
+        field_at(*this, field, i),
+        fmt::format("{}: {}: {}({}).{}", file->dataset(), file->path(), name, i + 1, field)));
   }
   return out;
 }

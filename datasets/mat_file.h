@@ -26,8 +26,8 @@ class MatFile {
 
   // Fields of a struct array variable (e.g. cars_train_annos.mat `annotations`).
   struct StructArray {
-    std::vector<std::string> text(const std::string& field) const;        // char fields
-    std::vector<int64_t> integers(const std::string& field) const;        // numeric scalars
+    std::vector<std::string> text(const std::string& field) const;  // char fields
+    std::vector<int64_t> integers(const std::string& field) const;  // numeric scalars
     size_t size() const { return count; }
     const MatFile* file = nullptr;
     std::shared_ptr<void> var;  // the matvar_t

@@ -66,8 +66,7 @@ H5Array open_array(const std::string& ds, const fs::path& path, const std::strin
   }
   a.data = Handle(H5Dopen2(a.file.get(), name.c_str(), H5P_DEFAULT), H5Dclose);
   if (!a.data.ok()) {
-    throw DatasetError(
-        fmt::format("{}: {} has no dataset \"{}\"", ds, path.string(), name));
+    throw DatasetError(fmt::format("{}: {} has no dataset \"{}\"", ds, path.string(), name));
   }
   Handle type(H5Dget_type(a.data.get()), H5Tclose);
   if (!type.ok() || H5Tget_class(type.get()) != H5T_INTEGER || H5Tget_size(type.get()) != 1) {
@@ -105,8 +104,8 @@ class PcamDataset : public Dataset {
 
   Sample get(size_t index) const override {
     if (index >= labels_.size()) {
-      throw DatasetError(fmt::format("{}: sample index {} is out of range (the split has {})",
-                                     ds_, index, labels_.size()));
+      throw DatasetError(fmt::format("{}: sample index {} is out of range (the split has {})", ds_,
+                                     index, labels_.size()));
     }
     const hsize_t h = x_.dims[1], w = x_.dims[2], c = x_.dims[3];
     Image image = Image::blank(static_cast<int64_t>(w), static_cast<int64_t>(h), ImageMode::kRGB);
@@ -117,10 +116,10 @@ class PcamDataset : public Dataset {
       Handle file_space(H5Dget_space(x_.data.get()), H5Sclose);
       Handle mem_space(H5Screate_simple(4, count.data(), nullptr), H5Sclose);
       if (!file_space.ok() || !mem_space.ok() ||
-          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr,
-                              count.data(), nullptr) < 0 ||
-          H5Dread(x_.data.get(), H5T_NATIVE_UINT8, mem_space.get(), file_space.get(),
-                  H5P_DEFAULT, image.data.data()) < 0) {
+          H5Sselect_hyperslab(file_space.get(), H5S_SELECT_SET, start.data(), nullptr, count.data(),
+                              nullptr) < 0 ||
+          H5Dread(x_.data.get(), H5T_NATIVE_UINT8, mem_space.get(), file_space.get(), H5P_DEFAULT,
+                  image.data.data()) < 0) {
         throw DatasetError(fmt::format("{}: {}: cannot read row {} of dataset \"x\"", ds_,
                                        x_path_.string(), index));
       }
@@ -178,12 +177,12 @@ std::unique_ptr<Dataset> open_pcam(const OpenRequest& request) {
         y_path.string(), fmt::join(y.dims, ", ")));
   }
   if (y.dims[0] != x.dims[0]) {
-    throw DatasetError(fmt::format("{}: {} has {} labels but {} has {} images", ds,
-                                   y_path.string(), y.dims[0], x_path.string(), x.dims[0]));
+    throw DatasetError(fmt::format("{}: {} has {} labels but {} has {} images", ds, y_path.string(),
+                                   y.dims[0], x_path.string(), x.dims[0]));
   }
   std::vector<uint8_t> labels(y.dims[0]);
-  if (!labels.empty() && H5Dread(y.data.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
-                                 labels.data()) < 0) {
+  if (!labels.empty() &&
+      H5Dread(y.data.get(), H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, labels.data()) < 0) {
     throw DatasetError(fmt::format("{}: cannot read dataset \"y\" of {}", ds, y_path.string()));
   }
   for (size_t i = 0; i < labels.size(); ++i) {

@@ -130,9 +130,9 @@ std::vector<std::string> order_class_folders(const std::string& dataset, const f
   for (const std::string& f : folders) {
     const auto it = by_key.find(name_key(f));
     if (it == by_key.end()) {
-      throw DatasetError(fmt::format(
-          "{}: the class folder {} matches none of the catalogue's {} class names", dataset,
-          (dir / f).string(), catalogue_names.size()));
+      throw DatasetError(
+          fmt::format("{}: the class folder {} matches none of the catalogue's {} class names",
+                      dataset, (dir / f).string(), catalogue_names.size()));
     }
     if (!ordered[it->second].empty()) {
       throw DatasetError(fmt::format("{}: the class folders {} and {} in {} both match '{}'",
@@ -143,10 +143,10 @@ std::vector<std::string> order_class_folders(const std::string& dataset, const f
   }
   for (size_t i = 0; i < ordered.size(); ++i) {
     if (ordered[i].empty()) {
-      throw DatasetError(fmt::format("{}: {} has no folder for the class '{}' (expected {} class "
-                                     "folders)",
-                                     dataset, dir.string(), catalogue_names[i],
-                                     catalogue_names.size()));
+      throw DatasetError(
+          fmt::format("{}: {} has no folder for the class '{}' (expected {} class "
+                      "folders)",
+                      dataset, dir.string(), catalogue_names[i], catalogue_names.size()));
     }
   }
   return ordered;

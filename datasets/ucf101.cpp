@@ -49,13 +49,12 @@ std::unique_ptr<Dataset> open_ucf101_video(const OpenRequest& request) {
     const std::string cls = video.substr(0, slash);
     const auto it = label_of.find(cls);
     if (it == label_of.end()) {
-      throw DatasetError(fmt::format("{}: {}: the class '{}' is not in {}", ds, where, cls,
-                                     class_ind.string()));
+      throw DatasetError(
+          fmt::format("{}: {}: the class '{}' is not in {}", ds, where, cls, class_ind.string()));
     }
     if (parts.size() == 2 && parts[1] != std::to_string(it->second + 1)) {
       throw DatasetError(fmt::format("{}: {}: label {} disagrees with {} (the class '{}' is {})",
-                                     ds, where, parts[1], class_ind.string(), cls,
-                                     it->second + 1));
+                                     ds, where, parts[1], class_ind.string(), cls, it->second + 1));
     }
     FileEntry e;
     e.path = (root / video).string();

@@ -11,6 +11,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
+#include <opencv2/videoio/registry.hpp>
 #endif
 
 namespace clipbench::datasets::special {
@@ -46,7 +47,10 @@ Image to_rgb_image(const cv::Mat& frame) {
 }
 
 cv::VideoCapture open_video(const std::string& dataset, const std::string& path) {
-  cv::VideoCapture capture(path);
+  // FFmpeg first (deterministic, and no GStreamer pipeline noise for a corrupt file); any other
+  // backend only where this OpenCV has no FFmpeg.
+  const int api = cv::videoio_registry::hasBackend(cv::CAP_FFMPEG) ? cv::CAP_FFMPEG : cv::CAP_ANY;
+  cv::VideoCapture capture(path, api);
   if (!capture.isOpened()) {
     throw DatasetError(fmt::format(
         "{}: {} cannot be opened as a video (missing, corrupt, or no OpenCV backend for it)",
@@ -66,8 +70,8 @@ Image middle_frame(const std::string& dataset, const std::string& path) {
     const double count = capture.get(cv::CAP_PROP_FRAME_COUNT);
     if (count >= 1) {
       const int middle = static_cast<int>(count) / 2;
-      if ((middle == 0 || capture.set(cv::CAP_PROP_POS_FRAMES, middle)) &&
-          capture.read(frame) && !frame.empty()) {
+      if ((middle == 0 || capture.set(cv::CAP_PROP_POS_FRAMES, middle)) && capture.read(frame) &&
+          !frame.empty()) {
         return to_rgb_image(frame);
       }
     }
@@ -89,8 +93,7 @@ Image middle_frame(const std::string& dataset, const std::string& path) {
 }
 
 VideoListDataset::VideoListDataset(std::string dataset, std::string source,
-                                   std::vector<std::string> classes,
-                                   std::vector<FileEntry> entries)
+                                   std::vector<std::string> classes, std::vector<FileEntry> entries)
     : dataset_(std::move(dataset)),
       source_(std::move(source)),
       classes_(std::move(classes)),

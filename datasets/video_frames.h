@@ -53,8 +53,7 @@ std::vector<FileEntry> list_class_files(const std::string& dataset,
 // order: <root>/classInd.txt ("<1-based index> <folder>" lines, UCF101's file) when present, else
 // the class folders of the split ordered by order_class_folders() (catalogue order when
 // request.class_names is given, else sorted). The split folder must exist.
-std::unique_ptr<Dataset> open_frame_folders(const std::string& dataset,
-                                            const OpenRequest& request);
+std::unique_ptr<Dataset> open_frame_folders(const std::string& dataset, const OpenRequest& request);
 
 // Reads a UCF101-style classInd.txt: line k is "<k> <name>" (k from 1, consecutive); returns the
 // names in index order. Throws DatasetError naming file:line otherwise.

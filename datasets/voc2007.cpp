@@ -65,8 +65,8 @@ std::unique_ptr<Dataset> open_voc2007(const OpenRequest& request) {
       if (parts.empty()) continue;
       const std::string where = fmt::format("{}:{}", file.string(), n + 1);
       if (parts.size() != 2 || (parts[1] != "1" && parts[1] != "-1" && parts[1] != "0")) {
-        throw DatasetError(fmt::format(
-            "{}: {}: '{}' is not '<image id> <1|-1|0>'", ds, where, lines[n]));
+        throw DatasetError(
+            fmt::format("{}: {}: '{}' is not '<image id> <1|-1|0>'", ds, where, lines[n]));
       }
       const auto it = index.find(parts[0]);
       if (it == index.end()) {

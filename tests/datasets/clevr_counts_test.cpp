@@ -9,7 +9,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -41,7 +40,7 @@ void write_scenes(const std::string& path, const std::string& split,
 }
 
 // CLEVR train with 10 scenes (counts 3..10, 3, 10) and val with 2.
-std::string write_clevr(const test::TempDir& tmp) {
+std::string write_clevr(const test::Folder& tmp) {
   const std::string root = tmp.file("CLEVR_v1.0");
   const std::vector<int> train = {3, 4, 5, 6, 7, 8, 9, 10, 3, 10};
   write_scenes(root + "/scenes/CLEVR_train_scenes.json", "train", train);
@@ -51,8 +50,8 @@ std::string write_clevr(const test::TempDir& tmp) {
                             static_cast<uint8_t>(20 * i), 100, 100);
   }
   for (size_t i = 0; i < 2; ++i) {
-    test::write_solid_image(fmt::format("{}/images/val/CLEVR_val_{:06d}.png", root, i), 7, 5,
-                            200, static_cast<uint8_t>(30 * i), 0);
+    test::write_solid_image(fmt::format("{}/images/val/CLEVR_val_{:06d}.png", root, i), 7, 5, 200,
+                            static_cast<uint8_t>(30 * i), 0);
   }
   return root;
 }
@@ -60,7 +59,7 @@ std::string write_clevr(const test::TempDir& tmp) {
 }  // namespace
 
 TEST_CASE("clevr-counts labels scenes by object count in the prompts' string order", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_clevr(tmp);
   const auto test = open_format("clevr-counts", {"clevr_counts", root, "test", kNames});
   REQUIRE(test->size() == 2);
@@ -81,7 +80,7 @@ TEST_CASE("clevr-counts labels scenes by object count in the prompts' string ord
 }
 
 TEST_CASE("clevr-counts splits: VTAB's 90/10 of CLEVR train, and fixed samples", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_clevr(tmp);
   const auto train = open_format("clevr-counts", {"clevr_counts", root, "train", {}});
   const auto val = open_format("clevr-counts", {"clevr_counts", root, "val", {}});
@@ -95,13 +94,12 @@ TEST_CASE("clevr-counts splits: VTAB's 90/10 of CLEVR train, and fixed samples",
 }
 
 TEST_CASE("clevr-counts bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_clevr(tmp);
   SECTION("missing scenes file") {
     fs::remove(root + "/scenes/CLEVR_val_scenes.json");
     CHECK_THROWS_WITH(open_format("clevr-counts", {"clevr_counts", root, "test", {}}),
-                      Catch::Contains("clevr_counts") &&
-                          Catch::Contains("CLEVR_val_scenes.json") &&
+                      Catch::Contains("clevr_counts") && Catch::Contains("CLEVR_val_scenes.json") &&
                           Catch::Contains("does not exist"));
   }
   SECTION("scene names a missing image") {
@@ -119,8 +117,8 @@ TEST_CASE("clevr-counts bad input names the dataset, the file and the expectatio
   }
   SECTION("malformed JSON") {
     std::ofstream(root + "/scenes/CLEVR_val_scenes.json") << R"({"scenes": [{"objects": [)";
-    CHECK_THROWS_WITH(open_format("clevr-counts", {"clevr_counts", root, "test", {}}),
-                      Catch::Contains("CLEVR_val_scenes.json") &&
-                          Catch::Contains("is not valid JSON"));
+    CHECK_THROWS_WITH(
+        open_format("clevr-counts", {"clevr_counts", root, "test", {}}),
+        Catch::Contains("CLEVR_val_scenes.json") && Catch::Contains("is not valid JSON"));
   }
 }

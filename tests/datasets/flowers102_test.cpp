@@ -10,7 +10,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -20,7 +19,7 @@ namespace {
 
 // flowers-102/ with 6 images; labels (1-based) 1, 3, 2, 102, 1, 2; train {1, 4}, val {2},
 // test {3, 5, 6}.
-std::string write_flowers(const test::TempDir& tmp) {
+std::string write_flowers(const test::Folder& tmp) {
   const std::string root = tmp.file("flowers-102");
   for (int id = 1; id <= 6; ++id) {
     test::write_solid_image(fmt::format("{}/jpg/image_{:05d}.jpg", root, id), 8, 6,
@@ -45,7 +44,7 @@ std::vector<std::string> prompt_names(const std::string& id) {
 }  // namespace
 
 TEST_CASE("flowers102 reads splits, 1-based labels and images from the .mat files", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_flowers(tmp);
 
   const auto test = open_format("flowers102", {"flowers102", root, "test", {}});
@@ -70,7 +69,7 @@ TEST_CASE("flowers102 reads splits, 1-based labels and images from the .mat file
 }
 
 TEST_CASE("flowers102 label order is the prompts' order: label 0 is pink primrose", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_flowers(tmp);
   const auto names = prompt_names("flowers102");
   REQUIRE(names.size() == 102);
@@ -81,7 +80,7 @@ TEST_CASE("flowers102 label order is the prompts' order: label 0 is pink primros
 }
 
 TEST_CASE("flowers102 bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_flowers(tmp);
 
   SECTION("missing imagelabels.mat") {

@@ -7,7 +7,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -17,7 +16,7 @@ namespace {
 
 const std::vector<std::string> kNames = {"meme", "hatespeech meme"};
 
-std::string write_memes(const test::TempDir& tmp, const std::string& dev_name = "dev.jsonl") {
+std::string write_memes(const test::Folder& tmp, const std::string& dev_name = "dev.jsonl") {
   const std::string root = tmp.file("hateful_memes");
   test::write_solid_image(root + "/img/42953.png", 6, 4, 255, 0, 0);
   test::write_solid_image(root + "/img/23058.png", 6, 4, 0, 255, 0);
@@ -25,16 +24,18 @@ std::string write_memes(const test::TempDir& tmp, const std::string& dev_name = 
   std::ofstream(root + "/train.jsonl")
       << R"({"id":42953,"img":"img/42953.png","label":0,"text":"its their character not their color that matters"})"
       << "\n"
-      << R"({"id":23058,"img":"img/23058.png","label":1,"text":"don't be afraid"})" << "\n";
+      << R"({"id":23058,"img":"img/23058.png","label":1,"text":"don't be afraid"})"
+      << "\n";
   std::ofstream(root + "/" + dev_name)
-      << R"({"id":1235,"img":"img/01235.png","label":1,"text":"x"})" << "\n";
+      << R"({"id":1235,"img":"img/01235.png","label":1,"text":"x"})"
+      << "\n";
   return root;
 }
 
 }  // namespace
 
 TEST_CASE("hateful-memes reads JSON lines; test is the labelled dev set", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_memes(tmp);
   const auto train = open_format("hateful-memes", {"hateful_memes", root, "train", kNames});
   REQUIRE(train->size() == 2);
@@ -53,7 +54,7 @@ TEST_CASE("hateful-memes reads JSON lines; test is the labelled dev set", "[unit
 }
 
 TEST_CASE("hateful-memes falls back to dev_seen.jsonl (phase 2 release)", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_memes(tmp, "dev_seen.jsonl");
   const auto test = open_format("hateful-memes", {"hateful_memes", root, "test", {}});
   CHECK(test->size() == 1);
@@ -61,7 +62,7 @@ TEST_CASE("hateful-memes falls back to dev_seen.jsonl (phase 2 release)", "[unit
 }
 
 TEST_CASE("hateful-memes bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_memes(tmp);
   SECTION("missing annotation file") {
     fs::remove(root + "/dev.jsonl");
@@ -76,10 +77,11 @@ TEST_CASE("hateful-memes bad input names the dataset, the file and the expectati
                           Catch::Contains("does not exist"));
   }
   SECTION("label out of range") {
-    std::ofstream(root + "/dev.jsonl") << R"({"id":1,"img":"img/01235.png","label":2})" << "\n";
-    CHECK_THROWS_WITH(open_format("hateful-memes", {"hateful_memes", root, "test", {}}),
-                      Catch::Contains("dev.jsonl:1") && Catch::Contains("label 2") &&
-                          Catch::Contains("[0, 2)"));
+    std::ofstream(root + "/dev.jsonl") << R"({"id":1,"img":"img/01235.png","label":2})"
+                                       << "\n";
+    CHECK_THROWS_WITH(
+        open_format("hateful-memes", {"hateful_memes", root, "test", {}}),
+        Catch::Contains("dev.jsonl:1") && Catch::Contains("label 2") && Catch::Contains("[0, 2)"));
   }
   SECTION("not JSON") {
     std::ofstream(root + "/dev.jsonl") << "{\"id\": 1,\n";

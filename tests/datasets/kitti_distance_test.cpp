@@ -9,7 +9,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -19,13 +18,14 @@ namespace {
 
 // One KITTI label line with the given type and location z.
 std::string object(const std::string& type, double z) {
-  return fmt::format("{} 0.00 0 -1.58 587.01 173.33 614.12 200.12 1.65 1.67 3.64 -0.65 1.71 {} "
-                     "-1.59\n",
-                     type, z);
+  return fmt::format(
+      "{} 0.00 0 -1.58 587.01 173.33 614.12 200.12 1.65 1.67 3.64 -0.65 1.71 {} "
+      "-1.59\n",
+      type, z);
 }
 
 // 20 images 000000..000019; image p's objects are chosen to give label p % 4 unless overridden.
-std::string write_kitti(const test::TempDir& tmp) {
+std::string write_kitti(const test::Folder& tmp) {
   const std::string root = tmp.file("kitti");
   fs::create_directories(root + "/training/label_2");
   for (int p = 0; p < 20; ++p) {
@@ -33,10 +33,18 @@ std::string write_kitti(const test::TempDir& tmp) {
                             static_cast<uint8_t>(10 * p), 0, 0);
     std::ofstream out(fmt::format("{}/training/label_2/{:06d}.txt", root, p));
     switch (p % 4) {
-      case 0: out << object("Pedestrian", 3.0) << object("Car", 7.5) << object("Van", 30); break;
-      case 1: out << object("Truck", 8.0 + 0.5) << object("Cyclist", 2.0); break;
-      case 2: out << object("Car", 46.7) << object("DontCare", 1.0); break;
-      case 3: out << object("Pedestrian", 5.0) << object("Tram", 6.0); break;
+      case 0:
+        out << object("Pedestrian", 3.0) << object("Car", 7.5) << object("Van", 30);
+        break;
+      case 1:
+        out << object("Truck", 8.0 + 0.5) << object("Cyclist", 2.0);
+        break;
+      case 2:
+        out << object("Car", 46.7) << object("DontCare", 1.0);
+        break;
+      case 3:
+        out << object("Pedestrian", 5.0) << object("Tram", 6.0);
+        break;
     }
   }
   return root;
@@ -45,7 +53,7 @@ std::string write_kitti(const test::TempDir& tmp) {
 }  // namespace
 
 TEST_CASE("kitti-distance bins the closest car/van/truck distance as VTAB does", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_kitti(tmp);
   const auto test = open_format("kitti-distance", {"kitti", root, "test", {}});
   // Sorted ids, position p: test p % 10 == 9 -> 000009, 000019.
@@ -59,7 +67,7 @@ TEST_CASE("kitti-distance bins the closest car/van/truck distance as VTAB does",
   CHECK(test::pixel_near(image, 190, 0, 0, 0));
 
   const auto val = open_format("kitti-distance", {"kitti", root, "val", {}});
-  REQUIRE(val->size() == 1);  // p % 20 == 4
+  REQUIRE(val->size() == 1);      // p % 20 == 4
   CHECK(val->get(0).label == 0);  // car at 7.5 m (the van at 30 m is farther)
   const auto train = open_format("kitti-distance", {"kitti", root, "train", {}});
   CHECK(train->size() == 17);
@@ -69,7 +77,7 @@ TEST_CASE("kitti-distance bins the closest car/van/truck distance as VTAB does",
 
 TEST_CASE("kitti-distance threshold edges follow VTAB (8 m and 20 m fall in the nearer bin)",
           "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_kitti(tmp);
   std::ofstream(root + "/training/label_2/000009.txt") << object("Car", 8.0);
   std::ofstream(root + "/training/label_2/000019.txt") << object("Van", 20.0);
@@ -79,7 +87,7 @@ TEST_CASE("kitti-distance threshold edges follow VTAB (8 m and 20 m fall in the 
 }
 
 TEST_CASE("kitti-distance bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_kitti(tmp);
   SECTION("missing label folder") {
     fs::remove_all(root + "/training/label_2");

@@ -8,8 +8,8 @@
 #include <thread>
 
 #include "datasets/format_registry.h"
+#include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -22,8 +22,8 @@ void write_h5(const std::string& path, const std::string& name, const std::vecto
               const std::vector<uint8_t>& data) {
   const hid_t file = H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
   const hid_t space = H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr);
-  const hid_t set = H5Dcreate2(file, name.c_str(), H5T_STD_U8LE, space, H5P_DEFAULT,
-                               H5P_DEFAULT, H5P_DEFAULT);
+  const hid_t set =
+      H5Dcreate2(file, name.c_str(), H5T_STD_U8LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
   H5Dwrite(set, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT, data.data());
   H5Dclose(set);
   H5Sclose(space);
@@ -36,7 +36,7 @@ uint8_t pattern(size_t n, size_t y, size_t x, size_t c) {
 }
 
 // pcam/ with a valid split of `n` 4x5 images (real files: 96x96) and the given labels.
-std::string write_pcam(const test::TempDir& tmp, const std::vector<uint8_t>& labels) {
+std::string write_pcam(const test::Folder& tmp, const std::vector<uint8_t>& labels) {
   const std::string root = tmp.file("pcam");
   fs::create_directories(root);
   const size_t n = labels.size(), h = 4, w = 5;
@@ -53,7 +53,7 @@ std::string write_pcam(const test::TempDir& tmp, const std::vector<uint8_t>& lab
 }  // namespace
 
 TEST_CASE("pcam reads labels at open and image rows lazily as RGB pixels", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_pcam(tmp, {0, 1, 1});
   const std::vector<std::string> names = {"lymph node",
                                           "lymph node containing metastatic tumor tissue"};
@@ -91,7 +91,7 @@ TEST_CASE("pcam reads labels at open and image rows lazily as RGB pixels", "[uni
 }
 
 TEST_CASE("pcam bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   SECTION("missing y file") {
     const std::string root = write_pcam(tmp, {0, 1});
     fs::remove(root + "/camelyonpatch_level_2_split_valid_y.h5");

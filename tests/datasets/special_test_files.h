@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -15,6 +16,24 @@
 #include "tests/support/image_files.h"
 
 namespace clipbench::test {
+
+// A fresh folder for one test case under the build tree (tests/support/test_dir; kept after the
+// run for inspection), named after the test file and line. temp_dir.h cannot be included next to
+// image_files.h (both define read_bytes).
+class Folder {
+ public:
+  Folder(const char* file, int line)
+      : root_(test_dir(std::filesystem::path(file).stem().string() + "_" + std::to_string(line))) {}
+  std::string path() const { return root_; }
+  std::string file(const std::string& name) const { return root_ + "/" + name; }
+  void write(const std::string& name, const std::string& text) const {
+    std::ofstream out(file(name), std::ios::binary);
+    out << text;
+  }
+
+ private:
+  std::string root_;
+};
 
 // A w x h JPEG (RGB) or PNG filled with one colour; creates the parent folders.
 inline void write_solid_image(const std::string& path, int w, int h, uint8_t r, uint8_t g,
@@ -91,7 +110,8 @@ class MatWriter {
     matvar_t* s = Mat_VarCreateStruct(name.c_str(), 2, dims, fields.data(),
                                       static_cast<unsigned>(fields.size()));
     for (size_t i = 0; i < n; ++i) {
-      for (const auto& t : texts) Mat_VarSetStructFieldByName(s, t.first.c_str(), i, text(t.second[i]));
+      for (const auto& t : texts)
+        Mat_VarSetStructFieldByName(s, t.first.c_str(), i, text(t.second[i]));
       for (const auto& u : uint8s) {
         size_t one[2] = {1, 1};
         uint8_t v = u.second[i];
@@ -105,8 +125,7 @@ class MatWriter {
  private:
   static matvar_t* text(const std::string& s) {
     size_t dims[2] = {1, s.size()};
-    return Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UINT8, 2, dims,
-                         const_cast<char*>(s.data()), 0);
+    return Mat_VarCreate(nullptr, MAT_C_CHAR, MAT_T_UINT8, 2, dims, const_cast<char*>(s.data()), 0);
   }
   void write(matvar_t* v) {
     if (!v || Mat_VarWrite(mat_, v, MAT_COMPRESSION_NONE) != 0) {

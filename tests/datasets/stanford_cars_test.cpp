@@ -6,7 +6,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -22,11 +21,10 @@ void write_annos(const std::string& path, const std::vector<std::string>& files,
   std::vector<uint8_t> box(files.size(), 1);
   test::MatWriter(path).struct_array(
       "annotations", {{"fname", files}},
-      {{"bbox_x1", box}, {"bbox_y1", box}, {"bbox_x2", box}, {"bbox_y2", box},
-       {"class", classes}});
+      {{"bbox_x1", box}, {"bbox_y1", box}, {"bbox_x2", box}, {"bbox_y2", box}, {"class", classes}});
 }
 
-std::string write_cars(const test::TempDir& tmp) {
+std::string write_cars(const test::Folder& tmp) {
   const std::string root = tmp.file("stanford_cars");
   test::MatWriter(root + "/devkit/cars_meta.mat").cell_strings("class_names", kNames);
   write_annos(root + "/devkit/cars_train_annos.mat", {"00001.jpg", "00002.jpg"}, {3, 1});
@@ -42,9 +40,8 @@ std::string write_cars(const test::TempDir& tmp) {
 
 }  // namespace
 
-TEST_CASE("stanford-cars reads class names and annotations from the devkit .mat files",
-          "[unit]") {
-  test::TempDir tmp;
+TEST_CASE("stanford-cars reads class names and annotations from the devkit .mat files", "[unit]") {
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_cars(tmp);
   const auto train = open_format("stanford-cars", {"stanford_cars", root, "train", {}});
   REQUIRE(train->size() == 2);
@@ -65,7 +62,7 @@ TEST_CASE("stanford-cars reads class names and annotations from the devkit .mat 
 }
 
 TEST_CASE("stanford-cars bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_cars(tmp);
   SECTION("missing annotation file") {
     fs::remove(root + "/cars_test_annos_withlabels.mat");
@@ -87,9 +84,8 @@ TEST_CASE("stanford-cars bad input names the dataset, the file and the expectati
                           Catch::Contains("[0, 3)"));
   }
   SECTION("class count differs from the catalogue") {
-    CHECK_THROWS_WITH(
-        open_format("stanford-cars", {"stanford_cars", root, "train", {"a", "b"}}),
-        Catch::Contains("cars_meta.mat") && Catch::Contains("3 classes, expected 2"));
+    CHECK_THROWS_WITH(open_format("stanford-cars", {"stanford_cars", root, "train", {"a", "b"}}),
+                      Catch::Contains("cars_meta.mat") && Catch::Contains("3 classes, expected 2"));
   }
   SECTION("missing field") {
     test::MatWriter(root + "/devkit/cars_train_annos.mat")

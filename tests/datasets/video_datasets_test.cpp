@@ -11,7 +11,6 @@
 #include "datasets/video_frames.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 #ifdef CLIPBENCH_WITH_OPENCV
 #include <opencv2/core.hpp>
@@ -24,8 +23,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// A video (.avi: MJPG, .mp4: mp4v) of `frames` 32x24 frames; frame k is filled with RGB (10 * k, 200 - 10 * k, 60).
-// Returns false when this build has no OpenCV (the file is then an empty placeholder).
+// A video (.avi: MJPG, .mp4: mp4v) of `frames` 32x24 frames; frame k is filled with RGB (10 * k,
+// 200 - 10 * k, 60). Returns false when this build has no OpenCV (the file is then an empty
+// placeholder).
 bool write_video(const std::string& path, int frames) {
   fs::create_directories(fs::path(path).parent_path());
 #ifdef CLIPBENCH_WITH_OPENCV
@@ -48,7 +48,7 @@ bool write_video(const std::string& path, int frames) {
 }
 
 // UCF-101 + ucfTrainTestlist (next to it, as the two downloads extract) with 3 classes.
-std::string write_ucf(const test::TempDir& tmp) {
+std::string write_ucf(const test::Folder& tmp) {
   const std::string root = tmp.file("UCF-101");
   const std::string lists = tmp.file("ucfTrainTestlist");
   fs::create_directories(lists);
@@ -68,7 +68,7 @@ std::string write_ucf(const test::TempDir& tmp) {
 
 TEST_CASE("ucf101-video reads split 1 with classInd labels and decodes the middle frame",
           "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_ucf(tmp);
   const auto test = open_format("ucf101-video", {"ucf101", root, "test", {}});
   REQUIRE(test->size() == 2);
@@ -93,7 +93,7 @@ TEST_CASE("ucf101-video reads split 1 with classInd labels and decodes the middl
 }
 
 TEST_CASE("ucf101-video bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_ucf(tmp);
   SECTION("missing list file") {
     fs::remove(tmp.file("ucfTrainTestlist/testlist01.txt"));
@@ -109,8 +109,7 @@ TEST_CASE("ucf101-video bad input names the dataset, the file and the expectatio
                           Catch::Contains("does not exist"));
   }
   SECTION("label disagrees with classInd") {
-    std::ofstream(tmp.file("ucfTrainTestlist/trainlist01.txt"))
-        << "YoYo/v_YoYo_g08_c01.avi 4\n";
+    std::ofstream(tmp.file("ucfTrainTestlist/trainlist01.txt")) << "YoYo/v_YoYo_g08_c01.avi 4\n";
     CHECK_THROWS_WITH(open_format("ucf101-video", {"ucf101", root, "train", {}}),
                       Catch::Contains("trainlist01.txt:1") && Catch::Contains("label 4"));
   }
@@ -127,18 +126,18 @@ TEST_CASE("ucf101-video bad input names the dataset, the file and the expectatio
   SECTION("corrupt video") {
     std::ofstream(root + "/Archery/v_Archery_g01_c01.avi") << "not a video";
     const auto test = open_format("ucf101-video", {"ucf101", root, "test", {}});
-    CHECK_THROWS_WITH(test->get(0), Catch::Contains("ucf101") &&
-                                        Catch::Contains("v_Archery_g01_c01.avi"));
+    CHECK_THROWS_WITH(test->get(0),
+                      Catch::Contains("ucf101") && Catch::Contains("v_Archery_g01_c01.avi"));
   }
 #endif
 }
 
 TEST_CASE("ucf101-frames orders class folders by the catalogue's names", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = tmp.file("ucf101_frames");
   test::write_solid_image(root + "/test/YoYo/v_YoYo_g01_c01.jpg", 8, 8, 0, 0, 255);
-  test::write_solid_image(root + "/test/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.jpg", 8, 8, 255,
-                          0, 0);
+  test::write_solid_image(root + "/test/ApplyEyeMakeup/v_ApplyEyeMakeup_g01_c01.jpg", 8, 8, 255, 0,
+                          0);
   test::write_solid_image(root + "/test/Archery/v_Archery_g01_c01.jpg", 8, 8, 0, 255, 0);
   const std::vector<std::string> names = {"Apply Eye Makeup", "Archery", "Yo Yo"};
   const auto test = open_format("ucf101-frames", {"ucf101", root, "test", names});
@@ -155,7 +154,7 @@ TEST_CASE("ucf101-frames orders class folders by the catalogue's names", "[unit]
 
 TEST_CASE("kinetics700-video and -frames read <split>/<class>/<clip> in catalogue order",
           "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = tmp.file("kinetics700");
   write_video(root + "/val/air_drumming/abc_000010_000020.mp4", 6);
   write_video(root + "/val/abseiling/xyz_000001_000011.mp4", 5);

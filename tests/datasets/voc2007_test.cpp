@@ -9,7 +9,6 @@
 #include "datasets/format_registry.h"
 #include "tests/datasets/special_test_files.h"
 #include "tests/support/catch.h"
-#include "tests/support/temp_dir.h"
 
 using namespace clipbench;
 using namespace clipbench::datasets;
@@ -27,14 +26,13 @@ std::vector<std::string> voc_prompt_names() {
 
 // VOC2007 with 3 test images: 000001 has a dog and a (difficult) sofa, 000002 a diningtable,
 // 000004 a person. Every one of the 20 classes has its <class>_test.txt, as in the devkit.
-std::string write_voc(const test::TempDir& tmp) {
+std::string write_voc(const test::Folder& tmp) {
   const std::string root = tmp.file("VOCdevkit/VOC2007");
   const std::vector<std::string> ids = {"000001", "000002", "000004"};
-  std::map<std::string, std::vector<std::string>> values = {
-      {"dog", {" 1", "-1", "-1"}},
-      {"sofa", {" 0", "-1", "-1"}},
-      {"diningtable", {"-1", " 1", "-1"}},
-      {"person", {"-1", "-1", " 1"}}};
+  std::map<std::string, std::vector<std::string>> values = {{"dog", {" 1", "-1", "-1"}},
+                                                            {"sofa", {" 0", "-1", "-1"}},
+                                                            {"diningtable", {"-1", " 1", "-1"}},
+                                                            {"person", {"-1", "-1", " 1"}}};
   fs::create_directories(root + "/ImageSets/Main");
   for (const std::string& c : voc_prompt_names()) {
     std::ofstream out(root + "/ImageSets/Main/" + c + "_test.txt");
@@ -56,7 +54,7 @@ size_t index_of(const std::vector<std::string>& v, const std::string& s) {
 }  // namespace
 
 TEST_CASE("voc2007 yields multi-label targets in the prompts' class order", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_voc(tmp);
   const auto names = voc_prompt_names();
   REQUIRE(names.size() == 20);
@@ -87,7 +85,7 @@ TEST_CASE("voc2007 yields multi-label targets in the prompts' class order", "[un
 }
 
 TEST_CASE("voc2007 bad input names the dataset, the file and the expectation", "[unit]") {
-  test::TempDir tmp;
+  test::Folder tmp(__FILE__, __LINE__);
   const std::string root = write_voc(tmp);
   const auto names = voc_prompt_names();
   SECTION("missing class file") {
