@@ -6,7 +6,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <map>
+#include <random>
+#include <set>
 
+#include "datasets/numpy_random.h"
 #include "datasets/special_support.h"
 
 namespace clipbench::datasets {
@@ -47,6 +51,99 @@ int64_t distance_label(const std::string& ds, const fs::path& file) {
   return label;
 }
 
+// The image ids (0-based, the number in <id>.png) of a VTAB split (TFDS kitti _build_splits).
+std::vector<size_t> vtab_split_images(const std::string& ds, const fs::path& root,
+                                      const std::string& split) {
+  fs::path mapping;
+  for (const fs::path& dir :
+       {root / "mapping", root / "devkit_object" / "mapping", root / "devkit" / "mapping"}) {
+    if (fs::exists(dir / "train_rand.txt")) {
+      mapping = dir;
+      break;
+    }
+  }
+  if (mapping.empty()) {
+    throw DatasetError(fmt::format(
+        "{}: {}/mapping/train_rand.txt does not exist (also looked in devkit_object/mapping and "
+        "devkit/mapping): VTAB's kitti splits need the devkit's mapping files (devkit_object.zip)",
+        ds, root.string()));
+  }
+  const fs::path rand_path = mapping / "train_rand.txt";
+  const fs::path mapping_path = mapping / "train_mapping.txt";
+  const auto mapping_lines = special::read_lines(ds, mapping_path);
+  std::string text;
+  for (const std::string& line : special::read_lines(ds, rand_path)) text += line;
+  std::map<std::string, std::vector<size_t>> video_to_images;  // sorted, as sorted() in Python
+  size_t image_id = 0, pos = 0;
+  while (pos <= text.size()) {
+    const size_t comma = std::min(text.find(',', pos), text.size());
+    const std::string item = text.substr(pos, comma - pos);
+    pos = comma + 1;
+    if (item.find_first_not_of(" \t") == std::string::npos) {
+      if (comma == text.size()) break;
+      throw DatasetError(fmt::format("{}: {} has an empty entry at position {}", ds,
+                                     rand_path.string(), image_id + 1));
+    }
+    size_t line = 0;
+    try {
+      line = std::stoul(item);
+    } catch (const std::exception&) {
+      line = 0;
+    }
+    if (line < 1 || line > mapping_lines.size()) {
+      throw DatasetError(fmt::format("{}: {}: entry {} is '{}', expected a line of {} (1..{})", ds,
+                                     rand_path.string(), image_id + 1, item, mapping_path.string(),
+                                     mapping_lines.size()));
+    }
+    const auto fields = special::split_blanks(mapping_lines[line - 1]);
+    if (fields.size() < 2) {
+      throw DatasetError(fmt::format("{}: {}:{} is not '<date> <drive> <frame>'", ds,
+                                     mapping_path.string(), line));
+    }
+    video_to_images[fields[1]].push_back(image_id++);
+  }
+  if (video_to_images.empty()) {
+    throw DatasetError(fmt::format("{}: {} lists no images", ds, rand_path.string()));
+  }
+
+  // np.random.seed(123); choice(sorted(videos), n_test) then choice(sorted(rest), n_val).
+  std::vector<std::string> videos;
+  for (const auto& kv : video_to_images) videos.push_back(kv.first);
+  const size_t n_test = std::max<size_t>(1, 10 * videos.size() / 100);
+  const size_t n_val = n_test;  // both 10% in TFDS
+  std::mt19937 rng = numpy_legacy_generator(123);
+  std::set<std::string> test_videos, val_videos;
+  const auto test_perm = numpy_legacy_permutation(rng, videos.size());
+  for (size_t i = 0; i < n_test && i < test_perm.size(); ++i) {
+    test_videos.insert(videos[test_perm[i]]);
+  }
+  std::vector<std::string> rest;
+  for (const auto& v : videos) {
+    if (!test_videos.count(v)) rest.push_back(v);
+  }
+  if (n_val > rest.size()) {
+    throw DatasetError(
+        fmt::format("{}: {} maps the images to {} videos; VTAB's split needs at "
+                    "least {}",
+                    ds, mapping_path.string(), videos.size(), n_test + n_val));
+  }
+  const auto val_perm = numpy_legacy_permutation(rng, rest.size());
+  for (size_t i = 0; i < n_val; ++i) val_videos.insert(rest[val_perm[i]]);
+
+  std::vector<size_t> ids;
+  for (const auto& [video, images] : video_to_images) {
+    const bool test = test_videos.count(video) > 0;
+    const bool val = val_videos.count(video) > 0;
+    const bool keep = split == "test"    ? test
+                      : split == "val"   ? val
+                      : split == "train" ? !test && !val
+                                         : !test;
+    if (keep) ids.insert(ids.end(), images.begin(), images.end());
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 }  // namespace
 
 std::unique_ptr<Dataset> open_kitti_distance(const OpenRequest& request) {
@@ -67,33 +164,20 @@ std::unique_ptr<Dataset> open_kitti_distance(const OpenRequest& request) {
   const fs::path labels = root / "training" / "label_2";
   special::require_path(ds, images, "the training/image_2 folder of PNG images");
   special::require_path(ds, labels, "the training/label_2 folder of label files");
-  std::vector<std::string> ids;
-  for (const auto& e : fs::directory_iterator(images)) {
-    if (e.is_regular_file() && e.path().extension() == ".png") {
-      ids.push_back(e.path().stem().string());
-    }
-  }
-  std::sort(ids.begin(), ids.end());
-  if (ids.empty()) {
-    throw DatasetError(fmt::format("{}: {} has no .png images", ds, images.string()));
-  }
 
+  const std::vector<size_t> ids = vtab_split_images(ds, root, split);
   std::vector<FileEntry> entries;
-  for (size_t p = 0; p < ids.size(); ++p) {
-    const bool test = p % 10 == 9;
-    const bool val = !test && p % 20 == 4;
-    const bool keep = split == "test"    ? test
-                      : split == "val"   ? val
-                      : split == "train" ? !test && !val
-                                         : !test;
-    if (!keep) continue;
-    const fs::path label_file = labels / (ids[p] + ".txt");
+  for (const size_t id : ids) {
+    const std::string stem = fmt::format("{:06d}", id);
+    const fs::path image = images / (stem + ".png");
+    const fs::path label_file = labels / (stem + ".txt");
+    special::require_image(ds, "the devkit's mapping/train_rand.txt", image);
     if (!fs::is_regular_file(label_file)) {
-      throw DatasetError(fmt::format("{}: the image {} has no label file {}", ds,
-                                     (images / (ids[p] + ".png")).string(), label_file.string()));
+      throw DatasetError(fmt::format("{}: the image {} has no label file {}", ds, image.string(),
+                                     label_file.string()));
     }
     FileEntry e;
-    e.path = (images / (ids[p] + ".png")).string();
+    e.path = image.string();
     e.label = distance_label(ds, label_file);
     entries.push_back(std::move(e));
   }

@@ -18,11 +18,18 @@ namespace clipbench::datasets {
 //   0: d <= 8 m   1: 8 < d <= 20 m   2: 20 < d <= 999 m   3: no vehicle
 // which is the order of prompts/kitti.json ("car on my left or right side", "car nearby", "car in
 // the distance", "no car"). classes() are request.class_names (4) when given, else short names.
-// Splits (ours, deterministic): images sorted by id, position p: "test" p % 10 == 9, "val"
-// p % 20 == 4, "train" the rest, "trainval" = train + val. VTAB splits by drive with the devkit's
-// mapping files and NumPy's RNG (TFDS kitti: 6347 / 423 / 711); that is not reproduced here, so
-// frames of one drive can fall in different splits and the sizes differ (about 85% / 5% / 10%).
-// Throws DatasetError for a missing folder, an image without its label file, or a malformed line.
+// Splits: VTAB's, i.e. TFDS kitti 3.x (_build_splits), rebuilt exactly: the devkit's
+//   mapping/train_rand.txt     comma-separated 1-based lines of train_mapping.txt, one per image
+//   mapping/train_mapping.txt  "<date> <drive> <frame>": image i belongs to video (drive)
+//                              line[train_rand[i] - 1].split(' ')[1]
+// (looked for in <root>/mapping, <root>/devkit_object/mapping, <root>/devkit/mapping; unzip
+// devkit_object.zip there). With np.random.seed(123): test videos = np.random.choice(sorted
+// videos, max(1, 10 * V // 100), replace=False), then validation videos likewise from the sorted
+// rest; "train" = images of the other videos, "val", "test", "trainval" = train + val (VTAB's
+// trainval: 6347 + 423 = 6770 and 711 on the real data, Table 9's sizes). NumPy's draws are
+// reproduced by numpy_legacy_permutation(). Samples are in image-id order.
+// Throws DatasetError for missing mapping files (saying where they are looked for), a mapping line
+// out of range, a split image without its PNG or label file, or a malformed label line.
 std::unique_ptr<Dataset> open_kitti_distance(const OpenRequest& request);
 
 }  // namespace clipbench::datasets
