@@ -109,6 +109,11 @@ TEST_CASE("flowers102 bad input names the dataset, the file and the expectation"
     CHECK_THROWS_WITH(open_format("flowers102", {"flowers102", root, "train", {}}),
                       Catch::Contains("setid.mat") && Catch::Contains("image id 7"));
   }
+  SECTION("corrupt image inside the split") {
+    test::write_bytes(root + "/jpg/image_00006.jpg", {0xFF, 0xD8, 0xFF, 0xE0, 0x00});
+    const auto test = open_format("flowers102", {"flowers102", root, "test", {}});
+    CHECK_THROWS_WITH(load_sample_image(test->get(2)), Catch::Contains("image_00006.jpg"));
+  }
   SECTION("missing variable") {
     test::MatWriter(root + "/setid.mat").uint16s("trnid", {1});
     CHECK_THROWS_WITH(open_format("flowers102", {"flowers102", root, "test", {}}),
