@@ -119,15 +119,18 @@ std::vector<FileEntry> list_class_files(const std::string& dataset, const fs::pa
   for (size_t i = 0; i < class_folders.size(); ++i) {
     label_of[class_folders[i]] = static_cast<int64_t>(i);
   }
-  std::vector<FileEntry> entries;
   for (const std::string& folder : list_subfolders(dataset, split_dir)) {
-    const auto it = label_of.find(folder);
-    if (it == label_of.end()) {
+    if (label_of.find(folder) == label_of.end()) {
       throw DatasetError(fmt::format("{}: the folder {} is not one of the {} classes", dataset,
                                      (split_dir / folder).string(), class_folders.size()));
     }
+  }
+  std::vector<FileEntry> entries;  // by label, then by path
+  for (size_t label = 0; label < class_folders.size(); ++label) {
+    const fs::path dir = split_dir / class_folders[label];
+    if (!fs::is_directory(dir)) continue;  // a class with no clips in this split
     std::vector<std::string> files;
-    for (const auto& f : fs::directory_iterator(split_dir / folder)) {
+    for (const auto& f : fs::directory_iterator(dir)) {
       std::string ext = f.path().extension().string();
       std::transform(ext.begin(), ext.end(), ext.begin(),
                      [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -137,7 +140,8 @@ std::vector<FileEntry> list_class_files(const std::string& dataset, const fs::pa
       }
     }
     std::sort(files.begin(), files.end());
-    for (auto& f : files) entries.push_back(FileEntry{std::move(f), it->second, {}});
+    for (auto& f : files)
+      entries.push_back(FileEntry{std::move(f), static_cast<int64_t>(label), {}});
   }
   return entries;
 }

@@ -42,8 +42,9 @@ class VideoListDataset : public Dataset {
 };
 
 // Files with one of `extensions` (lower case, with the dot) in each class folder of `split_dir`,
-// sorted by name; label = the folder's position in `class_folders`. Folders of split_dir that are
-// not in class_folders are an error (the message names the folder).
+// in label order, then sorted by path; label = the folder's position in `class_folders` (a class
+// without a folder has no samples). Folders of split_dir that are not in class_folders are an
+// error (the message names the folder).
 std::vector<FileEntry> list_class_files(const std::string& dataset,
                                         const std::filesystem::path& split_dir,
                                         const std::vector<std::string>& class_folders,

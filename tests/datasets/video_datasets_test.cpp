@@ -150,6 +150,17 @@ TEST_CASE("ucf101-frames orders class folders by the catalogue's names", "[unit]
                     Catch::Contains("matches none of the catalogue's 3 class names"));
   CHECK_THROWS_WITH(open_format("ucf101-frames", {"ucf101", root, "train", names}),
                     Catch::Contains("'train' folder") && Catch::Contains("does not exist"));
+
+  // With UCF101's classInd.txt next to the splits, its order wins over folder names.
+  test::write_bytes(
+      root + "/classInd.txt",
+      {'1', ' ', 'Y', 'o', 'Y', 'o', '\n', '2', ' ', 'A', 'r', 'c', 'h', 'e', 'r', 'y', '\n',
+       '3', ' ', 'A', 'p', 'p', 'l', 'y',  'E', 'y', 'e', 'M', 'a', 'k', 'e', 'u', 'p', '\n'});
+  const auto indexed = open_format("ucf101-frames", {"ucf101", root, "test", {}});
+  CHECK(indexed->classes() == std::vector<std::string>{"YoYo", "Archery", "ApplyEyeMakeup"});
+  CHECK(fs::path(indexed->get(0).path).parent_path().filename() == "YoYo");
+  CHECK(indexed->get(0).label == 0);
+  CHECK(indexed->get(2).label == 2);
 }
 
 TEST_CASE("kinetics700-video and -frames read <split>/<class>/<clip> in catalogue order",
