@@ -152,9 +152,23 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   const nlohmann::json versions = cli::version_info();
   for (auto& job : jobs) {
     auto& r = job.record;
-    const MetricResult result = dataset->multi_label()
-                                    ? compute_multilabel_metrics(info.metric, job.scores, n, num_classes, targets)
-                                    : compute_metrics(info.metric, job.scores, n, num_classes, labels);
+    const Scores scores(job.scores, n, num_classes);
+    MetricValues result;
+    if (dataset->multi_label()) {
+      MultiLabelTargets t;
+      t.rows = n;
+      t.cols = num_classes;
+      for (const auto& row : targets) {
+        if (static_cast<int64_t>(row.size()) != num_classes)
+          throw datasets::DatasetError(fmt::format(
+              "{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
+              split_label, row.size(), num_classes));
+        t.values.insert(t.values.end(), row.begin(), row.end());
+      }
+      result = compute_metrics(info.metric, scores, t);
+    } else {
+      result = compute_metrics(info.metric, scores, labels);
+    }
     r.value = result.value;
     r.metrics = result.metrics;
     r.n = n;
