@@ -1,0 +1,154 @@
+// End-to-end tests of `clipbench eval` and `clipbench run` on real data (Debian's Fashion-MNIST)
+// with the tiny fixture checkpoints: records, resumability, and bad input.
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "reports/result_record.h"
+#include "tests/support/catch.h"
+#include "tests/support/paths.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+using clipbench::test::clipbench_exe;
+using clipbench::test::fixture;
+using clipbench::test::reference;
+using clipbench::test::run_command;
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kDataRoot = "/usr/share/datasets";
+
+std::string eval_command(const std::string& checkpoint, const std::string& out,
+                         const std::string& extra = "") {
+  return clipbench_exe() + " eval --checkpoint " + checkpoint + " --vocab " +
+         reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
+         " --dataset fashion_mnist --data-root " + kDataRoot + " --limit 500 --batch-size 128 --out " +
+         out + " " + extra + " 2>&1";
+}
+
+}  // namespace
+
+TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes", "[parity]") {
+  clipbench::test::TempDir dir;
+  const std::string out = dir.file("results");
+  const auto r = run_command(eval_command(fixture("models/tiny-vit/model.safetensors"), out));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto records = clipbench::reports::read_results(out);
+  REQUIRE(records.size() == 3);
+  std::set<std::string> modes;
+  for (const auto& rec : records) {
+    modes.insert(rec.prompt_mode);
+    CHECK(rec.dataset == "fashion_mnist");
+    CHECK(rec.split == "test[:500]");
+    CHECK(rec.task == "zero_shot");
+    CHECK(rec.metric == "accuracy");
+    CHECK(rec.n == 500);
+    CHECK(rec.num_classes == 10);
+    CHECK(rec.value >= 0.0);
+    CHECK(rec.value <= 100.0);
+    CHECK(rec.metrics.at("top1").has_value());
+    CHECK(*rec.metrics.at("top1") == Approx(rec.value));
+    CHECK(rec.metrics.at("top5").has_value());
+    CHECK(rec.checkpoint_hash.rfind("sha256:", 0) == 0);
+    CHECK(rec.template_set_hash.rfind("sha256:", 0) == 0);
+    CHECK(rec.images_per_second > 0);
+  }
+  CHECK(modes == std::set<std::string>{"raw", "single", "ensemble"});
+  // The ensemble uses the 6 templates of prompts/fashion_mnist.json.
+  for (const auto& rec : records)
+    CHECK(rec.num_templates == (rec.prompt_mode == "ensemble" ? 6 : 1));
+
+  // A second run skips every finished record; --force re-runs them.
+  const auto again = run_command(eval_command(fixture("models/tiny-vit/model.safetensors"), out));
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("already done"));
+  // Class embeddings were cached per (checkpoint, template set).
+  size_t cached = 0;
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
+    (void)e;
+    ++cached;
+  }
+  CHECK(cached == 3);
+
+  // The same weights in OpenAI's TorchScript file (fp16-stored) are another checkpoint: new
+  // records beside the first ones, never overwriting them.
+  const auto jit = run_command(eval_command(fixture("models/tiny-vit/openai-jit.pt"), out,
+                                            "--prompts ensemble"));
+  INFO(jit.out);
+  REQUIRE(jit.exit_code == 0);
+  CHECK(clipbench::reports::read_results(out).size() == 4);
+}
+
+TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
+  clipbench::test::TempDir dir;
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  SECTION("unknown dataset id suggests near matches") {
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck +
+                               " --dataset fashion_mnst --data-root " + dir.path() + " 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("fashion_mnist"));
+  }
+  SECTION("a dataset missing under the root lists where it looked") {
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck + " --vocab " +
+                               reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
+                               " --dataset cifar10 --data-root " + dir.path() + " --out " +
+                               dir.file("out") + " 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("cifar-10-batches-py"));
+    CHECK_FALSE(fs::exists(dir.file("out/cifar10__test__zero_shot__raw")));
+  }
+  SECTION("a checkpoint that does not load") {
+    std::ofstream(dir.file("broken.safetensors")) << "not a checkpoint";
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " +
+                               dir.file("broken.safetensors") +
+                               " --dataset fashion_mnist --data-root " + kDataRoot + " 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("broken.safetensors"));
+  }
+  SECTION("an unknown prompt mode") {
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck +
+                               " --dataset fashion_mnist --data-root " + kDataRoot +
+                               " --prompts raw,ensamble 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("ensemble"));
+  }
+}
+
+TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", "[parity]") {
+  clipbench::test::TempDir dir;
+  const nlohmann::json suite = {
+      {"schema_version", 1},
+      {"name", "smoke"},
+      {"out", "results"},
+      {"data_root", kDataRoot},
+      {"limit", 200},
+      {"batch_size", 100},
+      {"prompts", {"raw", "ensemble"}},
+      {"checkpoints",
+       {{{"path", fixture("models/tiny-rn/model.safetensors")},
+         {"vocab", reference("openai-clip/bpe_simple_vocab_16e6.txt.gz")}}}},
+      {"datasets", {"fashion_mnist", {{"id", "mnist"}, {"data_root", dir.path()}}}}};
+  std::ofstream(dir.file("suite.json")) << suite.dump(1);
+  const auto r = run_command(clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1");
+  INFO(r.out);
+  // MNIST is not under the temp root: that job fails, the Fashion-MNIST one is kept.
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.out, Catch::Contains("1 job(s) failed"));
+  CHECK_THAT(r.out, Catch::Contains("mnist"));
+  const auto records = clipbench::reports::read_results(dir.file("results"));
+  REQUIRE(records.size() == 2);
+  for (const auto& rec : records) CHECK(rec.n == 200);
+
+  const auto again =
+      run_command(clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1");
+  CHECK_THAT(again.out, Catch::Contains("0 record(s) written, 2 already done"));
+
+  std::ofstream(dir.file("bad.json")) << R"({"checkpoints": ["x.pt"], "datasets": ["food101"], "colour": 1})";
+  const auto bad = run_command(clipbench_exe() + " run --suite " + dir.file("bad.json") + " 2>&1");
+  CHECK(bad.exit_code == 2);
+  CHECK_THAT(bad.out, Catch::Contains("colour"));
+}
