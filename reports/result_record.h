@@ -2,6 +2,7 @@
 // its atomic storage as one JSON file in a results folder. Documented field by field in SCHEMA.md.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -55,7 +56,8 @@ struct ResultRecord {
 };
 
 nlohmann::json to_json(const ResultRecord& record);
-// Throws ResultsError naming `source` for a missing / mistyped field or another schema version.
+// Throws ResultsError naming `source` for a missing / mistyped / unknown field, a value or metric
+// outside [0, 100] (percent expected), or another schema version (checked first).
 ResultRecord record_from_json(const nlohmann::json& j, const std::string& source);
 
 // The record's file name inside a results folder, unique per job:
@@ -67,8 +69,17 @@ std::string record_file_name(const ResultRecord& record);
 std::string write_record(const std::string& dir, const ResultRecord& record);
 // True when <dir>/<file_name> exists (a finished job).
 bool record_exists(const std::string& dir, const std::string& file_name);
-// Every *.json record in dir (not recursive), sorted by file name. Throws ResultsError naming
-// the file for unreadable JSON or another schema version; ignores leftover "*.tmp" files.
+// Every record in dir (not recursive), sorted by file name. Records are the files named as
+// record_file_name makes them ("a__b__c__d__e.json"); other files (report.json, gain.svg,
+// leftover "*.tmp") are not records and are not read. Throws ResultsError naming the file for
+// unreadable or truncated JSON, a missing / mistyped / unknown field or another schema version,
+// and ResultsError when dir is not a folder.
 std::vector<ResultRecord> read_results(const std::string& dir);
+// One record file. FileError when it cannot be opened; ResultsError naming it otherwise (as
+// read_results).
+ResultRecord read_record(const std::string& path);
+
+// "2026-11-30T10:04:25Z": ISO 8601 UTC to the second, for started_at / finished_at.
+std::string utc_timestamp(std::chrono::system_clock::time_point t);
 
 }  // namespace clipbench::reports

@@ -1,0 +1,294 @@
+// One result record: JSON conversion (strict, field by field) and atomic storage in a results
+// folder.
+#include "reports/result_record.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace clipbench::reports {
+namespace {
+
+namespace fs = std::filesystem;
+
+// The fields of a record, in the order to_json writes them (SCHEMA.md documents each).
+const std::vector<std::string>& field_names() {
+  static const std::vector<std::string> names = {
+      "schema_version", "model",       "checkpoint",        "checkpoint_hash", "dataset",
+      "split",          "task",        "prompt_mode",       "metric",          "value",
+      "metrics",        "n",           "num_classes",       "skipped",         "seconds",
+      "images_per_second", "seed",     "template_set_hash", "num_templates",   "device",
+      "precision",      "versions",    "started_at",        "finished_at",     "extra"};
+  return names;
+}
+
+const char* type_name(const nlohmann::json& v) { return v.type_name(); }
+
+// Reads one field of a record, checking that it is present and of the expected JSON type.
+class FieldReader {
+ public:
+  FieldReader(const nlohmann::json& j, const std::string& source) : j_(j), source_(source) {}
+
+  const nlohmann::json& at(const std::string& key) const {
+    auto it = j_.find(key);
+    if (it == j_.end())
+      throw ResultsError(fmt::format("result record {}: missing field '{}'", source_, key));
+    return *it;
+  }
+  [[noreturn]] void mistyped(const std::string& key, const char* expected) const {
+    throw ResultsError(fmt::format("result record {}: field '{}' is {} ({}), expected {}", source_,
+                                   key, type_name(at(key)), at(key).dump(), expected));
+  }
+  std::string str(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_string()) mistyped(key, "a string");
+    return v.get<std::string>();
+  }
+  int64_t integer(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_number_integer()) mistyped(key, "an integer");
+    return v.get<int64_t>();
+  }
+  double number(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_number()) mistyped(key, "a number");
+    return v.get<double>();
+  }
+  nlohmann::json object(const std::string& key) const {
+    const auto& v = at(key);
+    if (!v.is_object()) mistyped(key, "an object");
+    return v;
+  }
+  [[noreturn]] void bad_value(const std::string& key, const std::string& why) const {
+    throw ResultsError(fmt::format("result record {}: field '{}' = {}: {}", source_, key,
+                                   at(key).dump(), why));
+  }
+
+ private:
+  const nlohmann::json& j_;
+  const std::string& source_;
+};
+
+bool is_percent(double v) { return std::isfinite(v) && v >= 0.0 && v <= 100.0; }
+
+// A file-name component: letters, digits, '.', '_', '-'; not empty.
+void check_name_part(const std::string& what, const std::string& value) {
+  const bool ok = !value.empty() && std::all_of(value.begin(), value.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+  });
+  if (!ok || value.find("__") != std::string::npos)
+    throw ResultsError(fmt::format(
+        "result record: {} '{}' cannot be part of a file name (expected letters, digits, '.', "
+        "'_', '-', no '__')",
+        what, value));
+}
+
+// A record's file name has five '__'-separated parts and ends in ".json".
+bool looks_like_record_name(const std::string& name) {
+  if (name.size() <= 5 || name.compare(name.size() - 5, 5, ".json") != 0) return false;
+  int separators = 0;
+  for (size_t p = name.find("__"); p != std::string::npos; p = name.find("__", p + 2)) ++separators;
+  return separators == 4;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const ResultRecord& r) {
+  nlohmann::json j = nlohmann::json::object();
+  j["schema_version"] = r.schema_version;
+  j["model"] = r.model;
+  j["checkpoint"] = r.checkpoint;
+  j["checkpoint_hash"] = r.checkpoint_hash;
+  j["dataset"] = r.dataset;
+  j["split"] = r.split;
+  j["task"] = r.task;
+  j["prompt_mode"] = r.prompt_mode;
+  j["metric"] = r.metric;
+  j["value"] = r.value;
+  nlohmann::json metrics = nlohmann::json::object();
+  for (const auto& [name, v] : r.metrics) metrics[name] = v ? nlohmann::json(*v) : nullptr;
+  j["metrics"] = metrics;
+  j["n"] = r.n;
+  j["num_classes"] = r.num_classes;
+  j["skipped"] = r.skipped;
+  j["seconds"] = r.seconds;
+  j["images_per_second"] = r.images_per_second;
+  j["seed"] = r.seed;
+  j["template_set_hash"] = r.template_set_hash;
+  j["num_templates"] = r.num_templates;
+  j["device"] = r.device;
+  j["precision"] = r.precision;
+  j["versions"] = r.versions.is_null() ? nlohmann::json::object() : r.versions;
+  j["started_at"] = r.started_at;
+  j["finished_at"] = r.finished_at;
+  j["extra"] = r.extra.is_null() ? nlohmann::json::object() : r.extra;
+  return j;
+}
+
+ResultRecord record_from_json(const nlohmann::json& j, const std::string& source) {
+  if (!j.is_object())
+    throw ResultsError(
+        fmt::format("result record {}: expected a JSON object, got {}", source, j.type_name()));
+  const FieldReader f(j, source);
+  // The version first: another version's fields may differ.
+  const int64_t version = f.integer("schema_version");
+  if (version != kResultSchemaVersion)
+    throw ResultsError(fmt::format(
+        "result record {}: schema_version {}, this clipbench reads version {} (re-run the job or "
+        "use a matching clipbench)",
+        source, version, kResultSchemaVersion));
+  const auto& known = field_names();
+  for (const auto& item : j.items())
+    if (std::find(known.begin(), known.end(), item.key()) == known.end())
+      throw ResultsError(fmt::format("result record {}: unknown field '{}' in schema version {}",
+                                     source, item.key(), kResultSchemaVersion));
+  ResultRecord r;
+  r.schema_version = static_cast<int>(version);
+  r.model = f.str("model");
+  r.checkpoint = f.str("checkpoint");
+  r.checkpoint_hash = f.str("checkpoint_hash");
+  r.dataset = f.str("dataset");
+  r.split = f.str("split");
+  r.task = f.str("task");
+  r.prompt_mode = f.str("prompt_mode");
+  r.metric = f.str("metric");
+  r.value = f.number("value");
+  if (!is_percent(r.value)) f.bad_value("value", "expected a percentage in [0, 100]");
+  const nlohmann::json metrics = f.object("metrics");
+  for (const auto& item : metrics.items()) {
+    if (item.value().is_null()) {
+      r.metrics[item.key()] = std::nullopt;
+    } else if (item.value().is_number() && is_percent(item.value().get<double>())) {
+      r.metrics[item.key()] = item.value().get<double>();
+    } else {
+      f.bad_value("metrics", fmt::format("metrics['{}'] is {}, expected a percentage in [0, 100] "
+                                         "or null (undefined)",
+                                         item.key(), item.value().dump()));
+    }
+  }
+  r.n = f.integer("n");
+  r.num_classes = f.integer("num_classes");
+  r.skipped = f.integer("skipped");
+  r.seconds = f.number("seconds");
+  r.images_per_second = f.number("images_per_second");
+  r.seed = f.integer("seed");
+  r.template_set_hash = f.str("template_set_hash");
+  r.num_templates = f.integer("num_templates");
+  r.device = f.str("device");
+  r.precision = f.str("precision");
+  r.versions = f.object("versions");
+  r.started_at = f.str("started_at");
+  r.finished_at = f.str("finished_at");
+  r.extra = f.object("extra");
+  if (r.n < 0) f.bad_value("n", "expected a count >= 0");
+  if (r.num_classes < 0) f.bad_value("num_classes", "expected a count >= 0");
+  return r;
+}
+
+std::string record_file_name(const ResultRecord& r) {
+  check_name_part("dataset", r.dataset);
+  check_name_part("split", r.split);
+  check_name_part("task", r.task);
+  const std::string mode = r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode;
+  check_name_part("prompt_mode", mode);
+  const std::string prefix = "sha256:";
+  const std::string& h = r.checkpoint_hash;
+  const bool hex16 =
+      h.size() >= prefix.size() + 16 && h.compare(0, prefix.size(), prefix) == 0 &&
+      std::all_of(h.begin() + prefix.size(), h.end(),
+                  [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  if (!hex16)
+    throw ResultsError(fmt::format(
+        "result record for {} / {}: checkpoint_hash '{}' is not \"sha256:<hex>\" with at least 16 "
+        "hex digits",
+        r.dataset, r.task, h));
+  return fmt::format("{}__{}__{}__{}__{}.json", r.dataset, r.split, r.task, mode,
+                     h.substr(prefix.size(), 16));
+}
+
+std::string write_record(const std::string& dir, const ResultRecord& record) {
+  const std::string name = record_file_name(record);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw FileError(fmt::format("cannot create the results folder {}: {}", dir, ec.message()));
+  const fs::path target = fs::path(dir) / name;
+  // A temp name of this process in the same folder, so the rename is atomic.
+  const fs::path tmp = fs::path(dir) / fmt::format("{}.{}.tmp", name, static_cast<long>(getpid()));
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    out << to_json(record).dump(2) << '\n';
+    out.flush();
+    if (!out) {
+      const std::string why = std::strerror(errno);
+      fs::remove(tmp, ec);
+      throw FileError(fmt::format("cannot write the result record {}: {}", target.string(), why));
+    }
+  }
+  fs::rename(tmp, target, ec);
+  if (ec) {
+    const std::string why = ec.message();
+    fs::remove(tmp, ec);
+    throw FileError(fmt::format("cannot write the result record {}: {}", target.string(), why));
+  }
+  return target.string();
+}
+
+bool record_exists(const std::string& dir, const std::string& file_name) {
+  std::error_code ec;
+  return fs::is_regular_file(fs::path(dir) / file_name, ec);
+}
+
+ResultRecord read_record(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(fmt::format("cannot open the result record {}: {}", path,
+                                       std::strerror(errno)));
+  std::stringstream buf;
+  buf << in.rdbuf();
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(buf.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    throw ResultsError(
+        fmt::format("result record {}: not valid JSON (truncated or corrupt?): {}", path, e.what()));
+  }
+  return record_from_json(j, path);
+}
+
+std::vector<ResultRecord> read_results(const std::string& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw ResultsError(fmt::format("results folder {} does not exist or is not a folder", dir));
+  std::vector<std::string> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (it->is_regular_file(ec) && looks_like_record_name(name)) files.push_back(name);
+  }
+  if (ec) throw ResultsError(fmt::format("cannot list the results folder {}: {}", dir, ec.message()));
+  std::sort(files.begin(), files.end());
+  std::vector<ResultRecord> records;
+  records.reserve(files.size());
+  for (const auto& name : files) records.push_back(read_record((fs::path(dir) / name).string()));
+  return records;
+}
+
+std::string utc_timestamp(std::chrono::system_clock::time_point t) {
+  const std::time_t secs = std::chrono::system_clock::to_time_t(t);
+  std::tm tm{};
+  gmtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace clipbench::reports

@@ -1,0 +1,152 @@
+// Tests for reports/result_record: JSON round trip, atomic storage, strict reading.
+#include "reports/result_record.h"
+
+#include <filesystem>
+
+#include "tests/support/catch.h"
+#include "tests/support/temp_dir.h"
+
+using namespace clipbench::reports;
+using Catch::Contains;
+using clipbench::test::read_bytes;
+using clipbench::test::TempDir;
+
+namespace {
+
+ResultRecord sample_record() {
+  ResultRecord r;
+  r.model = "ViT-B/32";
+  r.checkpoint = "/models/ViT-B-32.pt";
+  r.checkpoint_hash = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+  r.dataset = "food101";
+  r.split = "test";
+  r.task = "zero_shot";
+  r.prompt_mode = "ensemble";
+  r.metric = "accuracy";
+  r.value = 84.4;
+  r.metrics = {{"top1", 84.4}, {"top5", 97.1}, {"accuracy", 84.4}};
+  r.n = 25250;
+  r.num_classes = 101;
+  r.seconds = 93.5;
+  r.images_per_second = 270.1;
+  r.template_set_hash = "sha256:feedbeef";
+  r.num_templates = 1;
+  r.device = "cuda:0 (NVIDIA H200)";
+  r.precision = "fp32";
+  r.versions = {{"clipbench", "abc123"}, {"libtorch", "2.1.0"}};
+  r.started_at = "2026-11-30T10:04:25Z";
+  r.finished_at = "2026-11-30T10:05:58Z";
+  r.extra = {{"note", "x"}};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("a result record survives to_json / record_from_json and a file round trip", "[unit]") {
+  ResultRecord r = sample_record();
+  r.metrics["top5"] = std::nullopt;  // undefined metrics are JSON null
+  const auto j = to_json(r);
+  CHECK(j.at("metrics").at("top5").is_null());
+  CHECK(j.at("schema_version") == kResultSchemaVersion);
+  const ResultRecord back = record_from_json(j, "mem");
+  CHECK(to_json(back) == j);
+  CHECK_FALSE(back.metrics.at("top5").has_value());
+
+  TempDir dir;
+  const std::string results = dir.file("results");  // created by write_record
+  const std::string path = write_record(results, r);
+  CHECK(path == results + "/food101__test__zero_shot__ensemble__0123456789abcdef.json");
+  CHECK(record_exists(results, record_file_name(r)));
+  CHECK_FALSE(record_exists(results, "other.json"));
+  const auto records = read_results(results);
+  REQUIRE(records.size() == 1);
+  CHECK(to_json(records[0]) == j);
+}
+
+TEST_CASE("write_record is atomic and leaves no .tmp file; read_results sorts and skips others",
+          "[unit]") {
+  TempDir dir;
+  ResultRecord a = sample_record();
+  ResultRecord b = sample_record();
+  b.dataset = "cifar10";
+  ResultRecord probe = sample_record();
+  probe.task = "linear_probe";
+  probe.prompt_mode = "";
+  probe.seed = 7;
+  write_record(dir.path(), a);
+  write_record(dir.path(), b);
+  CHECK(std::filesystem::path(write_record(dir.path(), probe)).filename() ==
+        "food101__test__linear_probe__seed7__0123456789abcdef.json");
+  a.value = 50.0;
+  write_record(dir.path(), a);  // overwrite in place
+  for (const auto& e : std::filesystem::directory_iterator(dir.path()))
+    CHECK(e.path().extension() != ".tmp");
+  dir.write("food101__test__zero_shot__raw__0123456789abcdef.json.123.tmp", "{\"trunc");
+  dir.write("report.json", "{\"not\": \"a record\"}");
+  const auto records = read_results(dir.path());
+  REQUIRE(records.size() == 3);
+  CHECK(records[0].dataset == "cifar10");
+  CHECK(records[1].task == "linear_probe");
+  CHECK(records[2].value == 50.0);
+}
+
+TEST_CASE("another schema version, truncated JSON and bad fields are ResultsErrors naming the file",
+          "[unit]") {
+  TempDir dir;
+  const std::string path = write_record(dir.path(), sample_record());
+  const std::string text = read_bytes(path);
+
+  SECTION("another schema version") {
+    auto j = to_json(sample_record());
+    j["schema_version"] = 2;
+    dir.write(std::filesystem::path(path).filename().string(), j.dump());
+    CHECK_THROWS_AS(read_results(dir.path()), ResultsError);
+    CHECK_THROWS_WITH(read_results(dir.path()),
+                      Contains(path) && Contains("schema_version 2") && Contains("version 1"));
+  }
+  SECTION("truncated JSON") {
+    dir.write(std::filesystem::path(path).filename().string(), text.substr(0, text.size() / 2));
+    CHECK_THROWS_AS(read_results(dir.path()), ResultsError);
+    CHECK_THROWS_WITH(read_results(dir.path()), Contains(path) && Contains("not valid JSON"));
+  }
+  SECTION("a missing, mistyped or unknown field, a fraction where percent is expected") {
+    auto j = to_json(sample_record());
+    j.erase("dataset");
+    CHECK_THROWS_WITH(record_from_json(j, "f.json"),
+                      Contains("f.json") && Contains("missing field 'dataset'"));
+    j = to_json(sample_record());
+    j["n"] = "25250";
+    CHECK_THROWS_WITH(record_from_json(j, "f.json"), Contains("field 'n' is string"));
+    j = to_json(sample_record());
+    j["colour"] = "blue";
+    CHECK_THROWS_WITH(record_from_json(j, "f.json"), Contains("unknown field 'colour'"));
+    j = to_json(sample_record());
+    j["value"] = 140.0;
+    CHECK_THROWS_WITH(record_from_json(j, "f.json"), Contains("percentage in [0, 100]"));
+    j = to_json(sample_record());
+    j["metrics"]["top1"] = "high";
+    CHECK_THROWS_WITH(record_from_json(j, "f.json"), Contains("metrics['top1']"));
+    CHECK_THROWS_AS(record_from_json(nlohmann::json::array(), "f.json"), ResultsError);
+  }
+  SECTION("no such folder") {
+    CHECK_THROWS_WITH(read_results(dir.file("nope")), Contains("nope") && Contains("not a folder"));
+  }
+}
+
+TEST_CASE("record_file_name rejects names that cannot be file names", "[unit]") {
+  ResultRecord r = sample_record();
+  r.checkpoint_hash = "md5:abc";
+  CHECK_THROWS_WITH(record_file_name(r), Contains("checkpoint_hash 'md5:abc'"));
+  r = sample_record();
+  r.dataset = "../etc";
+  CHECK_THROWS_WITH(record_file_name(r), Contains("dataset '../etc'"));
+  r = sample_record();
+  r.split = "a__b";
+  CHECK_THROWS_AS(record_file_name(r), ResultsError);
+}
+
+TEST_CASE("utc_timestamp writes ISO 8601 UTC to the second", "[unit]") {
+  // 2026-11-30T10:04:25Z is 1796033065 seconds after the epoch.
+  const auto t = std::chrono::system_clock::from_time_t(1796033065);
+  CHECK(utc_timestamp(t) == "2026-11-30T10:04:25Z");
+}
