@@ -156,8 +156,4 @@ std::vector<LabelledFile> class_folder_files(const std::string& dataset, const s
   return files;
 }
 
-std::string relative_to(const std::string& path, const std::string& base) {
-  return fs::path(path).lexically_relative(base).string();
-}
-
 }  // namespace clipbench::datasets

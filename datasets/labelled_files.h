@@ -81,7 +81,4 @@ void check_class_count(const OpenRequest& request, const std::string& format,
 std::vector<LabelledFile> class_folder_files(const std::string& dataset, const std::string& root,
                                              const std::vector<std::string>& classes);
 
-// "a/b.jpg" relative to `base` for messages.
-std::string relative_to(const std::string& path, const std::string& base);
-
 }  // namespace clipbench::datasets
