@@ -128,6 +128,17 @@ TEST_CASE("every embedded catalogue entry is valid", "[unit]") {
   }
 }
 
+TEST_CASE("the embedded catalogue is every datasets/catalogue/*.json file", "[unit]") {
+  std::set<std::string> on_disk;
+  for (const auto& entry :
+       fs::directory_iterator(std::string(CLIPBENCH_SOURCE_DIR) + "/datasets/catalogue")) {
+    if (entry.path().extension() == ".json") on_disk.insert(entry.path().stem().string());
+  }
+  const auto ids = dataset_ids();
+  // A file missing here was not listed in datasets/CMakeLists.txt (clipbench_embed_files).
+  CHECK(std::set<std::string>(ids.begin(), ids.end()) == on_disk);
+}
+
 // Fails on a build (or branch) that lacks one of the formats the embedded entries name.
 TEST_CASE("every layout of the embedded catalogue names a registered format that reads its splits",
           "[unit]") {
