@@ -164,18 +164,30 @@ DatasetInfo parse_dataset_info(const std::string& text, const std::string& where
                     d.num_classes, d.prompt_classes));
   d.splits = f.strings("splits");
   d.eval_split = f.str("eval_split");
-  d.probe_train_split = f.str("probe_train_split");
-  d.probe_val_split = f.str("probe_val_split");
-  for (const auto* key : {"eval_split", "probe_train_split"}) {
-    const std::string s = key == std::string("eval_split") ? d.eval_split : d.probe_train_split;
-    if (!list_contains(d.splits, s))
-      f.fail(
-          fmt::format("{} '{}' is not one of the splits ({})", key, s, fmt::join(d.splits, ", ")));
-  }
-  if (d.probe_val_split != "holdout" && !list_contains(d.splits, d.probe_val_split))
-    f.fail(fmt::format("probe_val_split '{}' is neither one of the splits ({}) nor \"holdout\"",
-                       d.probe_val_split, fmt::join(d.splits, ", ")));
+  if (!list_contains(d.splits, d.eval_split))
+    f.fail(fmt::format("eval_split '{}' is not one of the splits ({})", d.eval_split,
+                       fmt::join(d.splits, ", ")));
+  // Zero-shot-only datasets (aYahoo) have no probe: both probe splits present and empty.
+  d.probe_train_split = f.str("probe_train_split", false);
+  d.probe_val_split = f.str("probe_val_split", false);
   d.probe_val_rule = f.str("probe_val_rule", false);
+  if (!f.find("probe_train_split") || !f.find("probe_val_split"))
+    f.fail(
+        "missing field 'probe_train_split' or 'probe_val_split' (expected split names, or both "
+        "\"\" for a zero-shot-only dataset)");
+  if (d.probe_train_split.empty() != d.probe_val_split.empty())
+    f.fail(
+        fmt::format("probe_train_split '{}' and probe_val_split '{}': give both, or both \"\" "
+                    "for a zero-shot-only dataset",
+                    d.probe_train_split, d.probe_val_split));
+  if (!d.probe_train_split.empty()) {
+    if (!list_contains(d.splits, d.probe_train_split))
+      f.fail(fmt::format("probe_train_split '{}' is not one of the splits ({})",
+                         d.probe_train_split, fmt::join(d.splits, ", ")));
+    if (d.probe_val_split != "holdout" && !list_contains(d.splits, d.probe_val_split))
+      f.fail(fmt::format("probe_val_split '{}' is neither one of the splits ({}) nor \"holdout\"",
+                         d.probe_val_split, fmt::join(d.splits, ", ")));
+  }
   if (d.probe_val_split == "holdout" && d.probe_val_rule.empty())
     f.fail("probe_val_split is \"holdout\": probe_val_rule must state the deterministic rule");
   d.split_note = f.str("split_note", false);

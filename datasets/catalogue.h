@@ -26,10 +26,10 @@ struct Layout {
 
 // One catalogue entry. The JSON file (schema_version 1) has exactly these fields (plus
 // "schema_version"); unknown fields are an error. Required: id, display_name, metric, num_classes,
-// prompt_classes, splits, eval_split, probe_train_split, probe_val_split, layouts, source,
-// from_paper. Optional (default empty): class_count_note (required when num_classes !=
-// prompt_classes), probe_val_rule (required when probe_val_split is "holdout"), split_note,
-// prompts.
+// prompt_classes, splits, eval_split, probe_train_split, probe_val_split (both "" for a
+// zero-shot-only dataset), layouts, source, from_paper. Optional (default empty): class_count_note
+// (required when num_classes != prompt_classes), probe_val_rule (required when probe_val_split is
+// "holdout"), split_note, prompts.
 struct DatasetInfo {
   std::string id;            // "food101": as in ../shared/reference/clip_paper.json and prompts/
   std::string display_name;  // "Food-101"
@@ -41,7 +41,9 @@ struct DatasetInfo {
   std::string class_count_note;     // when Table 9 and the class list disagree, why (else empty)
   std::vector<std::string> splits;  // splits the layouts provide
   std::string eval_split;           // the split the paper's zero-shot number uses ("test")
-  std::string probe_train_split;    // split the probe trains on ("train")
+  // Split the probe trains on ("train"); empty (with probe_val_split) for a zero-shot-only
+  // dataset such as aYahoo.
+  std::string probe_train_split;
   // The probe's validation split: a split name, or "holdout" for the deterministic
   // class-stratified hold-out from probe_train_split described in probe_val_rule.
   std::string probe_val_split;
@@ -99,10 +101,10 @@ class Catalogue {
 // Parses and validates one catalogue entry (the text of a JSON file); `where` names it in errors.
 // Checks: schema_version 1, field names and types, a non-empty id made of [a-z0-9_], metric in
 // catalogue_metrics(), num_classes and prompt_classes > 0, class_count_note present when they
-// differ, unique non-empty splits, eval_split and probe_train_split among splits, probe_val_split
-// among splits or "holdout" (then probe_val_rule is required), at least one layout with a format
-// and a path. Throws DatasetError naming `where` and the field. Does not look at prompts or
-// formats (Catalogue does).
+// differ, unique non-empty splits, eval_split among splits, probe_train_split among splits and
+// probe_val_split among splits or "holdout" (then probe_val_rule is required) -- or both probe
+// splits "" for a zero-shot-only dataset --, at least one layout with a format and a path. Throws
+// DatasetError naming `where` and the field. Does not look at prompts or formats (Catalogue does).
 DatasetInfo parse_dataset_info(const std::string& text, const std::string& where);
 
 // The builtin catalogue's ids: Table 9 order, then ayahoo, then fashion_mnist (those present).

@@ -65,6 +65,17 @@ nlohmann::json to_json(const ds::DatasetInfo& d, const std::optional<std::string
   return j;
 }
 
+// "not found", or which existing path cannot be read because its format is not in this build.
+std::string not_found_text(const ds::DatasetInfo& d, const std::string& data_root) {
+  for (const auto& l : d.layouts) {
+    std::error_code ec;
+    if (!ds::layout_available(l) && std::filesystem::exists(ds::layout_root(l, data_root), ec))
+      return fmt::format("not found ({} exists, but format {} is not in this build)",
+                         ds::layout_root(l, data_root), l.format);
+  }
+  return "not found";
+}
+
 // Left-aligned columns separated by two spaces; the last column is not padded.
 std::string table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width;
@@ -124,7 +135,7 @@ std::string human(const ds::Catalogue& catalogue, const std::optional<std::strin
       if (found) ++found_count;
       row.push_back(found
                         ? fmt::format("{} ({})", ds::layout_root(*found, *data_root), found->format)
-                        : "not found");
+                        : not_found_text(d, *data_root));
     }
     rows.push_back(row);
   }
