@@ -13,5 +13,6 @@ void add_version_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 // `preprocess --image FILE --size N --out FILE.png` (harness/cli_preprocess.cpp).
 void add_preprocess_command(CLI::App& app);
+void add_train_command(CLI::App& app);
 
 }  // namespace clipbench::cli
