@@ -75,10 +75,15 @@ void run_train(const TrainCliOptions& o) {
   std::string text = log.str();
   if (!text.empty() && text.back() == '\n') text.pop_back();  // write_output appends one
   write_output((std::filesystem::path(o.out) / "train_log.jsonl").string(), text);
-  // The vocabulary beside the checkpoint, so `embed` and the evaluators find it.
-  const auto vocab_copy = std::filesystem::path(o.out) / std::filesystem::path(vocab).filename();
-  if (!std::filesystem::exists(vocab_copy))
-    std::filesystem::copy_file(vocab, vocab_copy);
+  // The vocabulary beside the checkpoint (with merges.txt for a Hugging Face vocab.json), so
+  // `embed` and the evaluators find it.
+  std::vector<std::filesystem::path> vocab_files{vocab};
+  if (std::filesystem::path(vocab).filename() == "vocab.json")
+    vocab_files.push_back(std::filesystem::path(vocab).parent_path() / "merges.txt");
+  for (const auto& file : vocab_files) {
+    const auto copy = std::filesystem::path(o.out) / file.filename();
+    std::filesystem::copy_file(file, copy, std::filesystem::copy_options::overwrite_existing);
+  }
   spdlog::info("wrote {} (final loss {:.4f}, {:.1f} s)", checkpoint, steps.back().loss,
                steps.back().seconds);
 }
