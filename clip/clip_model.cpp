@@ -40,6 +40,10 @@ torch::Tensor CLIPImpl::encode_image(const torch::Tensor& images) {
     throw Error("encode_image expects a floating-point image batch [B, 3, R, R]");
   }
   torch::NoGradGuard no_grad;
+  return image_features(images);
+}
+
+torch::Tensor CLIPImpl::image_features(const torch::Tensor& images) {
   const torch::Tensor x = images.to(text_projection.device(), text_projection.scalar_type());
   return config_.is_vit() ? visual_vit(x) : visual_resnet(x);
 }
@@ -54,6 +58,10 @@ torch::Tensor CLIPImpl::encode_text(const torch::Tensor& tokens) {
                             shape_string(tokens.sizes())));
   }
   torch::NoGradGuard no_grad;
+  return text_features(tokens);
+}
+
+torch::Tensor CLIPImpl::text_features(const torch::Tensor& tokens) {
   const torch::Tensor ids = tokens.to(token_embedding->weight.device(), torch::kLong);
   if (ids.numel() > 0) {
     const int64_t lo = ids.min().item<int64_t>(), hi = ids.max().item<int64_t>();

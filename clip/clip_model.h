@@ -36,6 +36,12 @@ class CLIPImpl : public torch::nn::Module {
   // ids outside [0, vocab_size).
   torch::Tensor encode_text(const torch::Tensor& tokens);
 
+  // For training: encode_image / encode_text without the NoGradGuard, so the result records the
+  // autograd graph (when grad mode is on). Same inputs, outputs and id checks, except that
+  // image_features does not validate the image dtype; callers check shapes.
+  torch::Tensor image_features(const torch::Tensor& images);
+  torch::Tensor text_features(const torch::Tensor& tokens);
+
   const CLIPConfig& config() const { return config_; }
 
   // Registration order follows the reference module's state_dict order.

@@ -20,5 +20,9 @@ void add_datasets_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 // `run --suite FILE.json` (harness/cli_run.cpp).
 void add_run_command(CLI::App& app);
+// `train --pairs SOURCE --config SIZE ...` (harness/cli_train.cpp).
+void add_train_command(CLI::App& app);
+// `demo [--out DIR]` (harness/cli_demo.cpp).
+void add_demo_command(CLI::App& app);
 
 }  // namespace clipbench::cli

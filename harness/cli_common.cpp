@@ -23,6 +23,7 @@ namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
+      add_demo_command,
       add_eval_command,
       add_run_command,
       add_datasets_command,
@@ -31,6 +32,7 @@ const std::vector<AddCommand>& commands() {
       add_tokenize_command,
       add_preprocess_command,
       add_version_command,
+      add_train_command,
   };
   return table;
 }
