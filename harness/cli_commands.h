@@ -13,5 +13,9 @@ void add_version_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 // `preprocess --image FILE --size N --out FILE.png` (harness/cli_preprocess.cpp).
 void add_preprocess_command(CLI::App& app);
+// `report --results DIR [--format md,json] [--out FILE]` (harness/cli_report.cpp).
+void add_report_command(CLI::App& app);
+// `check --results DIR --baseline DIR|FILE [--tolerance POINTS]` (harness/cli_check.cpp).
+void add_check_command(CLI::App& app);
 
 }  // namespace clipbench::cli
