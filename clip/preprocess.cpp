@@ -90,6 +90,10 @@ at::Tensor preprocess_image(const Image& image, int64_t n, const Normalization& 
   return to_normalized_tensor(resize_and_crop_rgb(image, n), norm);
 }
 
+void preprocess_image_into(const Image& image, int64_t n, const Normalization& norm, float* out) {
+  write_normalized(resize_and_crop_rgb(image, n), norm, out);
+}
+
 at::Tensor load_and_preprocess(const std::string& path, int64_t n, const Normalization& norm,
                                const DecodeOptions& options) {
   return preprocess_image(decode_image_file(path, options), n, norm);

@@ -45,6 +45,8 @@ at::Tensor to_normalized_tensor(const Image& rgb, const Normalization& norm);
 // The whole reference transform of a decoded image: float32 [3, n, n].
 at::Tensor preprocess_image(const Image& image, int64_t n,
                             const Normalization& norm = Normalization::clip());
+// preprocess_image written into caller-owned memory: `out` holds 3 * n * n floats (C, H, W).
+void preprocess_image_into(const Image& image, int64_t n, const Normalization& norm, float* out);
 // Decode (see image_decode.h) and preprocess a file: float32 [3, n, n]. Throws ImageDecodeError
 // or FileError naming the file.
 at::Tensor load_and_preprocess(const std::string& path, int64_t n,

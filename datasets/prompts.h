@@ -18,12 +18,28 @@ struct PromptSet {
 
 // The embedded prompts/<id>.json. Throws RegistryError (near matches) for an unknown id.
 const PromptSet& prompt_set(const std::string& id);
-// Reads and validates a prompts JSON file of the same schema (schema_version 1). Throws
-// DatasetError naming the file for a missing field, an empty or duplicated name, or a template
-// without exactly one "{}".
+// Ids of the embedded prompt sets, sorted.
+std::vector<std::string> prompt_set_ids();
+// The first name of each class, in label order.
+std::vector<std::string> first_class_names(const PromptSet& prompts);
+
+// Reads and validates a prompts JSON file of the same schema (prompts/README.md; schema_version 1,
+// other versions are rejected). Throws FileError when the file cannot be read, DatasetError naming
+// the file (and the class / template index) for invalid JSON, a missing, mistyped or unknown
+// field, fewer than 2 classes, a class without names, an empty name, a name containing '{' or '}',
+// a name repeated within one class, no template, a repeated template, or a template without
+// exactly one "{}" (or with any other brace). The same name in two different classes is allowed:
+// the upstream ImageNet list has two such pairs (prompts/README.md), so classes are identified by
+// index, never by name.
 PromptSet load_prompt_set(const std::string& path);
 
-// Fills a template: "a photo of a {}." + "dog" -> "a photo of a dog.".
+// Fills a template: "a photo of a {}." + "dog" -> "a photo of a dog.". Throws DatasetError when
+// `templ` does not hold exactly one "{}".
 std::string fill_template(const std::string& templ, const std::string& class_name);
 
 }  // namespace clipbench::datasets
+
+namespace clipbench::datasets::detail {
+// Parses and validates the text of a prompts file; `where` names it in errors.
+PromptSet parse_prompt_set(const std::string& text, const std::string& where);
+}  // namespace clipbench::datasets::detail

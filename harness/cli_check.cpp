@@ -68,7 +68,7 @@ void add_check_command(CLI::App& app) {
                 "Do not fail when a baseline result is missing from --results (still listed)");
   cmd->callback([o] {
     const int rc = run_check(*o);
-    if (rc != kExitOk) throw CommandFailed(rc);
+    if (rc != kExitOk) throw CommandExit{rc};
   });
 }
 

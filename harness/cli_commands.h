@@ -13,6 +13,13 @@ void add_version_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 // `preprocess --image FILE --size N --out FILE.png` (harness/cli_preprocess.cpp).
 void add_preprocess_command(CLI::App& app);
+// `datasets [--data-root DIR] [--catalogue-dir DIR] [--json]` (harness/cli_datasets.cpp).
+void add_datasets_command(CLI::App& app);
+
+// `eval --checkpoint FILE --dataset IDS --data-root DIR ...` (harness/cli_eval.cpp).
+void add_eval_command(CLI::App& app);
+// `run --suite FILE.json` (harness/cli_run.cpp).
+void add_run_command(CLI::App& app);
 // `report --results DIR [--format md,json] [--out FILE]` (harness/cli_report.cpp).
 void add_report_command(CLI::App& app);
 // `check --results DIR --baseline DIR|FILE [--tolerance POINTS]` (harness/cli_check.cpp).

@@ -23,8 +23,14 @@ namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
-      add_inspect_command,    add_embed_command,   add_tokenize_command,
-      add_preprocess_command, add_version_command,
+      add_eval_command,
+      add_run_command,
+      add_datasets_command,
+      add_inspect_command,
+      add_embed_command,
+      add_tokenize_command,
+      add_preprocess_command,
+      add_version_command,
       add_report_command,
       add_check_command,
   };

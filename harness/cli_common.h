@@ -38,11 +38,10 @@ constexpr int kExitFailure = 1;   // the command ran and reports a failure (e.g.
 constexpr int kExitBadInput = 2;  // bad input or use: a clipbench::Error, a parse error
 constexpr int kExitInternal = 3;  // an unexpected exception
 
-// Thrown by a command that ran to the end but reports a failure (e.g. `check` found a
-// regression): main returns `code` without logging an error.
-struct CommandFailed {
-  explicit CommandFailed(int exit_code) : code(exit_code) {}
-  int code;
+// Thrown by a command that ran to the end but must exit non-zero (a regression found, a suite job
+// that failed); main() returns `code` after the command has printed its own summary.
+struct CommandExit {
+  int code = kExitFailure;
 };
 
 }  // namespace clipbench::cli

@@ -27,8 +27,8 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int rc = app.exit(e);
     return rc == 0 ? cli::kExitOk : cli::kExitBadInput;
-  } catch (const cli::CommandFailed& failed) {
-    return failed.code;
+  } catch (const cli::CommandExit& e) {
+    return e.code;
   } catch (const clipbench::Error& e) {
     spdlog::error("{}", e.what());
     return cli::kExitBadInput;

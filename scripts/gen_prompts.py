@@ -9,6 +9,8 @@ Reads, without executing anything:
     openai/CLIP notebooks/Prompt_Engineering_for_ImageNet.ipynb;
   - ../shared/reference/clip_paper.json: dataset ids and display names (Table 9).
 Fashion-MNIST (not in the paper) gets its documented label names and templates of ours.
+aYahoo (the paper's Table 1, not Table 9; prompts.md has no section) gets its 12 class names and the 80 ImageNet
+templates of the notebook, labelled as ours.
 
 Usage: /usr/bin/python3 scripts/gen_prompts.py [--shared DIR] [--out DIR] [--check]
   --check: write nothing; exit 1 if any file in --out differs from what would be generated.
@@ -68,6 +70,11 @@ FASHION_MNIST_TEMPLATES = [
     "a grayscale product photo of a {}.",
     "a photo of the {}, an item of fashion.",
 ]
+
+# aYahoo (Farhadi et al. 2009, 'Describing Objects by their Attributes'): its 12 classes in sorted order, the
+# label order of the ayahoo adapter (the class names of its ayahoo_test.txt annotation).
+AYAHOO_CLASSES = ["bag", "building", "carriage", "centaur", "donkey", "goat",
+                  "jetski", "monkey", "mug", "statue", "wolf", "zebra"]
 
 
 def parse_prompts_md(path):
@@ -161,6 +168,9 @@ def main():
 
     records.append(record("fashion_mnist", "Fashion-MNIST", OURS_SOURCE,
                           FASHION_MNIST_CLASSES, FASHION_MNIST_TEMPLATES))
+
+    # aYahoo: class names above, CLIP's 80 ImageNet templates (not a template set the paper states for aYahoo).
+    records.append(record("ayahoo", "aYahoo", OURS_SOURCE, AYAHOO_CLASSES, imagenet["templates"]))
 
     missing = sorted(set(display) - {r["dataset"] for r in records})
     stale = []

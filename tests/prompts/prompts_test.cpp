@@ -79,7 +79,7 @@ size_t count_of(const std::string& text, const std::string& needle) {
 
 TEST_CASE("every prompts file parses and follows schema version 1", "[unit]") {
   const auto files = all_prompt_files();
-  REQUIRE(files.size() == 28);  // the paper's 27 datasets + Fashion-MNIST
+  REQUIRE(files.size() == 29);  // the paper's 27 datasets + Fashion-MNIST + aYahoo
   for (const auto& [stem, j] : files) {
     INFO(stem);
     REQUIRE(j.is_object());
@@ -181,7 +181,7 @@ TEST_CASE("ImageNet: 1000 classes and the 80 templates from the openai/CLIP note
 
 TEST_CASE("datasets from prompts.md name it as their source", "[unit]") {
   for (const auto& [stem, j] : all_prompt_files()) {
-    if (stem == "imagenet" || stem == "fashion_mnist") continue;
+    if (stem == "imagenet" || stem == "fashion_mnist" || stem == "ayahoo") continue;
     INFO(stem);
     CHECK(j.at("source") == "openai/CLIP prompts.md");
   }
@@ -279,4 +279,14 @@ TEST_CASE("Fashion-MNIST: its documented labels in label order, templates of our
                                                    "Ankle boot"});
   for (const auto& c : j.at("classes")) CHECK(c.size() == 1);
   CHECK(j.at("templates").size() >= 3);
+}
+
+TEST_CASE("aYahoo: its 12 classes in sorted order, the ImageNet templates, labelled as ours",
+          "[unit]") {
+  const json j = prompts("ayahoo");
+  CHECK(j.at("source") == "clipbench (not from the paper)");
+  CHECK(first_names(j) == std::vector<std::string>{"bag", "building", "carriage", "centaur",
+                                                   "donkey", "goat", "jetski", "monkey", "mug",
+                                                   "statue", "wolf", "zebra"});
+  CHECK(j.at("templates") == prompts("imagenet").at("templates"));
 }

@@ -1,0 +1,91 @@
+// `clipbench eval`: zero-shot evaluation of one checkpoint on one or more datasets, in every prompt
+// mode, written as result records.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "clip/errors.h"
+#include "harness/cli_commands.h"
+#include "harness/cli_common.h"
+#include "harness/eval_options.h"
+#include "harness/loaded_model.h"
+#include "harness/zero_shot_eval.h"
+
+namespace clipbench::cli {
+namespace {
+
+struct EvalCommand {
+  std::string checkpoint, vocab, device = "cpu", name;
+  std::vector<std::string> datasets;
+  harness::ZeroShotOptions options;
+  std::vector<std::string> modes = {"raw", "single", "ensemble"};
+};
+
+void run_eval(EvalCommand& c) {
+  c.options.modes = harness::parse_prompt_modes(c.modes);
+  const auto ids = harness::parse_dataset_ids(c.datasets);
+  harness::LoadedModel model = harness::load_model(c.checkpoint, c.vocab, c.device, c.name);
+  for (const auto& id : ids) {
+    const auto outcome = harness::evaluate_zero_shot(model, id, c.options);
+    for (const auto& r : outcome.records)
+      fmt::print("{:<16} {:<10} {:<9} {:<22} {:7.2f}  n={}\n", r.dataset, r.split, r.prompt_mode,
+                 r.metric, r.value, r.n);
+    for (const auto& f : outcome.skipped) fmt::print("{:<16} already done: {}\n", id, f);
+  }
+}
+
+}  // namespace
+
+void add_eval_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "eval",
+      "Zero-shot evaluation of a checkpoint on datasets (raw class names, \"a photo of a {}.\", and "
+      "the dataset's prompt ensemble); one result record per dataset and prompt mode in --out");
+  auto c = std::make_shared<EvalCommand>();
+  cmd->add_option("--checkpoint", c->checkpoint,
+                  "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
+      ->required();
+  cmd->add_option("--dataset", c->datasets,
+                  "Catalogue ids, comma-separated or repeated (see `clipbench datasets`)")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--data-root", c->options.data_root,
+                  "Folder holding the datasets in their catalogued layouts")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--split", c->options.split,
+                  "Split to evaluate (default: the split the paper's number uses, usually test)");
+  cmd->add_option("--prompts", c->modes, "Prompt modes: raw, single, ensemble (comma-separated)")
+      ->delimiter(',')
+      ->capture_default_str();
+  cmd->add_option("--batch-size", c->options.loader.batch_size, "Images per batch")
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
+      ->capture_default_str();
+  cmd->add_option("--threads", c->options.loader.threads,
+                  "Decode/preprocess threads (0: one per hardware thread)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1024}))
+      ->capture_default_str();
+  cmd->add_option("--device", c->device, "cpu or cuda")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
+  cmd->add_option("--limit", c->options.loader.limit,
+                  "Evaluate only the first N images (recorded as split \"test[:N]\")")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->add_option("--out", c->options.out_dir, "Results folder (one JSON record per job)")
+      ->capture_default_str();
+  cmd->add_option("--vocab", c->vocab,
+                  "BPE vocabulary (default: beside the checkpoint, else $CLIPBENCH_VOCAB)");
+  cmd->add_option("--model-name", c->name,
+                  "Name the model for the paper comparison (default: recognised from its "
+                  "architecture, e.g. ViT-B/32)");
+  cmd->add_flag("--force", c->options.force, "Re-run jobs whose record already exists");
+  cmd->add_flag("--skip-unreadable", c->options.loader.skip_unreadable,
+                "Skip images that cannot be read or decoded (counted in the record) instead of "
+                "stopping");
+  cmd->add_flag("--truncate", c->options.truncate,
+                "Truncate prompts longer than the context length instead of failing");
+  cmd->callback([c] { run_eval(*c); });
+}
+
+}  // namespace clipbench::cli

@@ -1,0 +1,86 @@
+// `clipbench run --suite FILE.json`: every (checkpoint, dataset, task) job of a suite, resumable.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <CLI/CLI.hpp>
+
+#include "clip/errors.h"
+#include "harness/cli_commands.h"
+#include "harness/cli_common.h"
+#include "harness/loaded_model.h"
+#include "harness/suite.h"
+#include "harness/zero_shot_eval.h"
+
+namespace clipbench::cli {
+namespace {
+
+struct RunCommand {
+  std::string suite;
+  bool force = false;
+  bool fail_fast = false;
+  std::string out;
+};
+
+void run_suite(const RunCommand& c) {
+  const harness::Suite suite = harness::load_suite(c.suite);
+  const auto jobs = harness::suite_jobs(suite);
+  const std::string out = c.out.empty() ? suite.out : c.out;
+  spdlog::info("suite {}: {} checkpoint(s) x {} dataset(s) x {} task(s) = {} jobs -> {}", suite.name,
+               suite.checkpoints.size(), suite.datasets.size(), suite.tasks.size(), jobs.size(),
+               out);
+  std::vector<std::string> failed;
+  size_t written = 0, skipped = 0;
+  size_t loaded_index = static_cast<size_t>(-1);
+  harness::LoadedModel model;
+  for (const auto& job : jobs) {
+    const auto& ck = suite.checkpoints[job.checkpoint];
+    const auto& ds = suite.datasets[job.dataset];
+    const std::string what = fmt::format("{} / {} / {}", ck.path, ds.id, job.task);
+    try {
+      if (loaded_index != job.checkpoint) {
+        model = harness::LoadedModel{};
+        model = harness::load_model(ck.path, ck.vocab, suite.device, ck.name);
+        loaded_index = job.checkpoint;
+      }
+      harness::ZeroShotOptions o;
+      o.data_root = ds.data_root;
+      o.split = ds.split;
+      o.modes = suite.prompts;
+      o.loader.batch_size = suite.batch_size;
+      o.loader.threads = suite.threads;
+      o.loader.limit = suite.limit;
+      o.out_dir = out;
+      o.force = c.force;
+      const auto outcome = harness::evaluate_zero_shot(model, ds.id, o);
+      written += outcome.records.size();
+      skipped += outcome.skipped.size();
+    } catch (const Error& e) {
+      if (c.fail_fast) throw;
+      spdlog::error("{}: {}", what, e.what());
+      failed.push_back(fmt::format("{}: {}", what, e.what()));
+      if (loaded_index != job.checkpoint) loaded_index = static_cast<size_t>(-1);
+    }
+  }
+  fmt::print("suite {}: {} record(s) written, {} already done, {} job(s) failed; results in {}\n",
+             suite.name, written, skipped, failed.size(), out);
+  for (const auto& f : failed) fmt::print("  failed: {}\n", f);
+  if (!failed.empty()) throw CommandExit{kExitFailure};
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "run",
+      "Run a suite (checkpoints x datasets x tasks, docs/suites.md); finished records are skipped, "
+      "so an interrupted run resumes where it stopped");
+  auto c = std::make_shared<RunCommand>();
+  cmd->add_option("--suite", c->suite, "Suite JSON file")->required()->check(CLI::ExistingFile);
+  cmd->add_option("--out", c->out, "Results folder (default: the suite's \"out\")");
+  cmd->add_flag("--force", c->force, "Re-run jobs whose record already exists");
+  cmd->add_flag("--fail-fast", c->fail_fast,
+                "Stop at the first failing job (default: run the others, list failures, exit 1)");
+  cmd->callback([c] { run_suite(*c); });
+}
+
+}  // namespace clipbench::cli

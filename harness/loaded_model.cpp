@@ -1,0 +1,67 @@
+// Loading a checkpoint for evaluation and recognising the released architectures.
+#include "harness/loaded_model.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+
+#include "clip/checkpoint.h"
+#include "clip/errors.h"
+#include "clip/load_state_dict.h"
+#include "harness/sha256.h"
+
+namespace clipbench::embedded {
+extern const char kReleasedModelsJson[];
+extern const std::size_t kReleasedModelsJsonSize;
+}  // namespace clipbench::embedded
+
+namespace clipbench::harness {
+
+std::optional<std::string> released_model_name(const CLIPConfig& config) {
+  static const nlohmann::json models = nlohmann::json::parse(std::string(
+      embedded::kReleasedModelsJson, embedded::kReleasedModelsJsonSize))["models"];
+  for (const auto& m : models)
+    if (config_from_json(m["config"]) == config) return m["name"].get<std::string>();
+  return std::nullopt;
+}
+
+std::string describe_config(const CLIPConfig& config) {
+  if (config.is_vit())
+    return fmt::format("ViT-{}/{}@{}", config.vision_width, config.vision_patch_size,
+                       config.image_resolution);
+  return fmt::format("RN-{}x{}@{}", config.vision_width, fmt::join(config.vision_layers, "-"),
+                     config.image_resolution);
+}
+
+LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
+                       const std::string& device, const std::string& name) {
+  LoadedModel m;
+  const Checkpoint ck = read_checkpoint(checkpoint);
+  m.checkpoint = checkpoint;
+  m.format = ck.format;
+  m.model = build_model(ck.state_dict, ck.path);
+  const auto released = released_model_name(m.model->config());
+  m.released = released.has_value() || !name.empty();
+  m.name = !name.empty() ? name : released ? *released : describe_config(m.model->config());
+  if (device == "cpu") {
+    m.device = "cpu";
+  } else if (device == "cuda") {
+    if (!torch::cuda::is_available())
+      throw Error("--device cuda: CUDA is not available (this LibTorch build or machine has no "
+                  "usable GPU); use --device cpu");
+    m.model->to(torch::Device(torch::kCUDA, 0));
+    m.device = "cuda:0";
+  } else {
+    throw Error(fmt::format("unknown device '{}': expected cpu or cuda", device));
+  }
+  const std::string vocab_path = find_vocabulary(vocab, ck.path);
+  m.tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(vocab_path));
+  m.checkpoint_hash = sha256_path(checkpoint);
+  spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
+               m.checkpoint_hash.substr(0, 23), vocab_path);
+  return m;
+}
+
+}  // namespace clipbench::harness

@@ -1,0 +1,39 @@
+// A checkpoint loaded for evaluation: the model on its device, its tokenizer, hash and name.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "clip/clip_model.h"
+#include "clip/model_config.h"
+#include "clip/tokenizer.h"
+
+namespace clipbench::harness {
+
+struct LoadedModel {
+  std::string checkpoint;       // the path given
+  std::string checkpoint_hash;  // sha256_path of it
+  std::string format;           // checkpoint format ("openai-torchscript", "safetensors", ...)
+  std::string name;             // released name ("ViT-B/32") or a descriptive one ("ViT-64/8")
+  bool released = false;        // name is a released model's (its config matched)
+  std::string device;           // "cpu" or "cuda:0 (<device name>)"
+  CLIP model{nullptr};
+  std::shared_ptr<const Tokenizer> tokenizer;
+};
+
+// The released model (clip.load() name) whose architecture equals `config`, from
+// harness/data/released_models.json, or nullopt.
+std::optional<std::string> released_model_name(const CLIPConfig& config);
+// "ViT-<width>/<patch>@<resolution>" or "RN-<width>x<layers...>@<resolution>" for other configs.
+std::string describe_config(const CLIPConfig& config);
+
+// Reads the checkpoint (any supported format), builds the model strictly, moves it to `device`
+// ("cpu" or "cuda"; Error when CUDA is not available in this build / machine), finds the
+// vocabulary (find_vocabulary: `vocab`, beside the checkpoint, $CLIPBENCH_VOCAB) and hashes the
+// checkpoint. `name` overrides the recognised name (for the paper comparison, e.g. a fine-tuned
+// copy of ViT-B/32 that should still be compared to ViT-B/32).
+LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
+                       const std::string& device = "cpu", const std::string& name = "");
+
+}  // namespace clipbench::harness

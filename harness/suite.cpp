@@ -1,0 +1,137 @@
+// Reading suite files and expanding them into jobs.
+#include "harness/suite.h"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "clip/errors.h"
+#include "harness/eval_options.h"
+
+namespace clipbench::harness {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string resolve(const fs::path& base, const std::string& p) {
+  if (p.empty() || fs::path(p).is_absolute()) return p;
+  return (base / p).lexically_normal().string();
+}
+
+void check_keys(const nlohmann::json& j, const std::set<std::string>& allowed,
+                const std::string& where, const std::string& file) {
+  for (const auto& item : j.items())
+    if (!allowed.count(item.key()))
+      throw Error(fmt::format("{}: unknown key '{}' in {} (allowed: {})", file, item.key(), where,
+                              fmt::join(allowed, ", ")));
+}
+
+template <typename T>
+T get(const nlohmann::json& j, const char* key, const T& fallback, const std::string& file) {
+  if (!j.contains(key)) return fallback;
+  try {
+    return j.at(key).get<T>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: field '{}' has the wrong type ({})", file, key, e.what()));
+  }
+}
+
+}  // namespace
+
+Suite load_suite(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw FileError(fmt::format("{}: cannot open the suite file", path));
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: not valid JSON ({})", path, e.what()));
+  }
+  if (!j.is_object()) throw Error(fmt::format("{}: a suite is a JSON object", path));
+  check_keys(j,
+             {"schema_version", "name", "description", "out", "data_root", "device", "batch_size",
+              "threads", "limit", "prompts", "tasks", "checkpoints", "datasets"},
+             "the suite", path);
+  const fs::path base = fs::absolute(path).parent_path();
+  Suite s;
+  s.schema_version = get<int>(j, "schema_version", 1, path);
+  if (s.schema_version != 1)
+    throw Error(fmt::format("{}: schema_version {} is not supported (this clipbench reads 1)", path,
+                            s.schema_version));
+  s.name = get<std::string>(j, "name", fs::path(path).stem().string(), path);
+  s.out = resolve(base, get<std::string>(j, "out", "results", path));
+  s.data_root = resolve(base, get<std::string>(j, "data_root", "", path));
+  s.device = get<std::string>(j, "device", "cpu", path);
+  if (s.device != "cpu" && s.device != "cuda")
+    throw Error(fmt::format("{}: device '{}' (expected cpu or cuda)", path, s.device));
+  s.batch_size = get<int64_t>(j, "batch_size", 64, path);
+  if (s.batch_size < 1) throw Error(fmt::format("{}: batch_size must be at least 1", path));
+  s.threads = get<int64_t>(j, "threads", 0, path);
+  s.limit = get<int64_t>(j, "limit", 0, path);
+  if (s.threads < 0 || s.limit < 0)
+    throw Error(fmt::format("{}: threads and limit must be 0 or more", path));
+  s.prompts = parse_prompt_modes(get<std::vector<std::string>>(j, "prompts", s.prompts, path));
+  s.tasks = get<std::vector<std::string>>(j, "tasks", s.tasks, path);
+  for (const auto& t : s.tasks)
+    if (t != "zero_shot")
+      throw Error(fmt::format("{}: unknown task '{}' (this clipbench runs: zero_shot)", path, t));
+
+  if (!j.contains("checkpoints") || !j["checkpoints"].is_array() || j["checkpoints"].empty())
+    throw Error(fmt::format("{}: 'checkpoints' must be a non-empty array", path));
+  for (const auto& c : j["checkpoints"]) {
+    SuiteCheckpoint ck;
+    if (c.is_string()) {
+      ck.path = resolve(base, c.get<std::string>());
+    } else if (c.is_object()) {
+      check_keys(c, {"path", "name", "vocab"}, "a checkpoint", path);
+      ck.path = resolve(base, get<std::string>(c, "path", "", path));
+      ck.name = get<std::string>(c, "name", "", path);
+      ck.vocab = resolve(base, get<std::string>(c, "vocab", "", path));
+    } else {
+      throw Error(fmt::format("{}: a checkpoint is a path or an object", path));
+    }
+    if (ck.path.empty()) throw Error(fmt::format("{}: a checkpoint has no path", path));
+    std::error_code ec;
+    if (!fs::exists(ck.path, ec))
+      throw FileError(fmt::format("{}: checkpoint {} does not exist", path, ck.path));
+    s.checkpoints.push_back(ck);
+  }
+  if (!j.contains("datasets") || !j["datasets"].is_array() || j["datasets"].empty())
+    throw Error(fmt::format("{}: 'datasets' must be a non-empty array", path));
+  for (const auto& d : j["datasets"]) {
+    SuiteDataset ds;
+    if (d.is_string()) {
+      ds.id = d.get<std::string>();
+    } else if (d.is_object()) {
+      check_keys(d, {"id", "data_root", "split"}, "a dataset", path);
+      ds.id = get<std::string>(d, "id", "", path);
+      ds.data_root = resolve(base, get<std::string>(d, "data_root", "", path));
+      ds.split = get<std::string>(d, "split", "", path);
+    } else {
+      throw Error(fmt::format("{}: a dataset is an id or an object", path));
+    }
+    if (ds.data_root.empty()) ds.data_root = s.data_root;
+    if (ds.data_root.empty())
+      throw Error(fmt::format("{}: dataset '{}' has no data_root (set one for the suite or for it)",
+                              path, ds.id));
+    for (const auto& id : parse_dataset_ids({ds.id})) {
+      SuiteDataset each = ds;
+      each.id = id;
+      s.datasets.push_back(each);
+    }
+  }
+  return s;
+}
+
+std::vector<SuiteJob> suite_jobs(const Suite& suite) {
+  std::vector<SuiteJob> jobs;
+  for (size_t c = 0; c < suite.checkpoints.size(); ++c)
+    for (size_t d = 0; d < suite.datasets.size(); ++d)
+      for (const auto& t : suite.tasks) jobs.push_back({c, d, t});
+  return jobs;
+}
+
+}  // namespace clipbench::harness

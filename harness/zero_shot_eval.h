@@ -1,0 +1,42 @@
+// The main job for one (model, dataset): encode a split once, score it in every prompt mode, and
+// write one result record per mode.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "harness/batch_loader.h"
+#include "harness/loaded_model.h"
+#include "reports/result_record.h"
+
+namespace clipbench::harness {
+
+struct ZeroShotOptions {
+  std::string data_root;        // folder holding the datasets (catalogue layouts)
+  std::string split;            // "" -> the catalogue's eval_split
+  std::vector<std::string> modes = {"raw", "single", "ensemble"};
+  LoaderOptions loader;         // batch size, threads, limit, skip_unreadable (resolution is set
+                                // from the model)
+  std::string out_dir = "results";  // records go to <out_dir>/<record_file_name>
+  bool force = false;               // re-run modes whose record exists
+  bool truncate = false;            // truncate prompts longer than the context length
+  bool progress = true;
+};
+
+struct ZeroShotOutcome {
+  std::vector<reports::ResultRecord> records;  // written by this call
+  std::vector<std::string> skipped;            // record files that existed (not re-run)
+};
+
+// Evaluates `dataset_id` zero-shot. Modes whose record already exists in out_dir are skipped
+// unless force; when every mode exists, nothing is opened or encoded. Image features are computed
+// once and scored against each mode's classifier; class embeddings are cached per (checkpoint
+// hash, template-set hash) under <out_dir>/cache/text/. Each record is written atomically as soon
+// as its mode is scored. A limited run (loader.limit > 0) records its split as
+// "<split>[:<limit>]" so it never stands in for a full run. Throws DatasetError / RegistryError /
+// ImageDecodeError (unless skip_unreadable) with the dataset and file named.
+ZeroShotOutcome evaluate_zero_shot(LoadedModel& model, const std::string& dataset_id,
+                                   const ZeroShotOptions& options);
+
+}  // namespace clipbench::harness
