@@ -24,5 +24,9 @@ void add_run_command(CLI::App& app);
 void add_train_command(CLI::App& app);
 // `demo [--out DIR]` (harness/cli_demo.cpp).
 void add_demo_command(CLI::App& app);
+// `report --results DIR [--format md,json] [--out FILE]` (harness/cli_report.cpp).
+void add_report_command(CLI::App& app);
+// `check --results DIR --baseline DIR|FILE [--tolerance POINTS]` (harness/cli_check.cpp).
+void add_check_command(CLI::App& app);
 
 }  // namespace clipbench::cli

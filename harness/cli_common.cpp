@@ -26,6 +26,8 @@ const std::vector<AddCommand>& commands() {
       add_demo_command,
       add_eval_command,
       add_run_command,
+      add_report_command,
+      add_check_command,
       add_datasets_command,
       add_inspect_command,
       add_embed_command,

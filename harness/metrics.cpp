@@ -15,9 +15,8 @@ namespace {
 
 void check_shape(int64_t rows, int64_t cols) {
   if (rows < 0 || cols < 1)
-    throw MetricError(
-        fmt::format("scores: shape [{}, {}] is not usable, expected rows >= 0 and cols >= 1", rows,
-                    cols));
+    throw MetricError(fmt::format(
+        "scores: shape [{}, {}] is not usable, expected rows >= 0 and cols >= 1", rows, cols));
 }
 
 template <typename T>
@@ -36,12 +35,11 @@ void check_labels(const Scores& s, const std::vector<int64_t>& labels) {
   if (s.rows() == 0) throw MetricError("no rows to score: a metric over 0 samples is undefined");
   for (size_t i = 0; i < labels.size(); ++i)
     if (labels[i] < 0 || labels[i] >= s.cols())
-      throw MetricError(fmt::format("label {} of row {} is outside [0, {}) ({} classes)",
-                                    labels[i], i, s.cols(), s.cols()));
+      throw MetricError(fmt::format("label {} of row {} is outside [0, {}) ({} classes)", labels[i],
+                                    i, s.cols(), s.cols()));
   for (int64_t r = 0; r < s.rows(); ++r)
     for (int64_t c = 0; c < s.cols(); ++c)
-      if (std::isnan(s.at(r, c)))
-        throw MetricError(fmt::format("score [{}, {}] is NaN", r, c));
+      if (std::isnan(s.at(r, c))) throw MetricError(fmt::format("score [{}, {}] is NaN", r, c));
 }
 
 // Classes ranked above the true class of `row` (ties to the lower class index).
@@ -175,8 +173,7 @@ double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& la
   int64_t npos = 0, nneg = 0;
   for (size_t i = 0; i < labels.size(); ++i) {
     if (labels[i] != 0 && labels[i] != 1)
-      throw MetricError(
-          fmt::format("roc_auc: label {} of row {}, expected 0 or 1", labels[i], i));
+      throw MetricError(fmt::format("roc_auc: label {} of row {}, expected 0 or 1", labels[i], i));
     if (std::isnan(scores[i])) throw MetricError(fmt::format("roc_auc: score {} is NaN", i));
     (labels[i] == 1 ? npos : nneg)++;
   }
@@ -206,8 +203,8 @@ double roc_auc(const std::vector<double>& scores, const std::vector<int64_t>& la
 
 std::vector<double> positive_scores(const Scores& scores) {
   if (scores.cols() > 2)
-    throw MetricError(fmt::format(
-        "roc_auc is binary: expected 1 or 2 score columns, got {}", scores.cols()));
+    throw MetricError(
+        fmt::format("roc_auc is binary: expected 1 or 2 score columns, got {}", scores.cols()));
   std::vector<double> out(scores.rows());
   for (int64_t r = 0; r < scores.rows(); ++r)
     out[r] = scores.cols() == 1 ? scores.at(r, 0) : scores.at(r, 1) - scores.at(r, 0);
@@ -217,9 +214,10 @@ std::vector<double> positive_scores(const Scores& scores) {
 std::vector<std::optional<double>> voc11_average_precision(const Scores& scores,
                                                            const MultiLabelTargets& t) {
   if (t.rows != scores.rows() || t.cols != scores.cols())
-    throw MetricError(fmt::format("11-point mAP: targets are [{}, {}], scores [{}, {}]: expected "
-                                  "the same shape",
-                                  t.rows, t.cols, scores.rows(), scores.cols()));
+    throw MetricError(
+        fmt::format("11-point mAP: targets are [{}, {}], scores [{}, {}]: expected "
+                    "the same shape",
+                    t.rows, t.cols, scores.rows(), scores.cols()));
   if (static_cast<int64_t>(t.values.size()) != t.rows * t.cols)
     throw MetricError(fmt::format("11-point mAP: {} target values, expected [{}, {}] = {}",
                                   t.values.size(), t.rows, t.cols, t.rows * t.cols));
@@ -287,7 +285,8 @@ MetricValues compute_metrics(const std::string& metric, const Scores& scores,
                              const std::vector<int64_t>& labels) {
   if (metric == "11_point_map")
     throw MetricError("metric 11_point_map is multi-label: give MultiLabelTargets, not labels");
-  if (!single_label_metrics().contains(metric)) throw_unknown_name("metric", metric, metric_names());
+  if (!single_label_metrics().contains(metric))
+    throw_unknown_name("metric", metric, metric_names());
   return single_label_metrics().at(metric)(scores, labels);
 }
 

@@ -100,8 +100,8 @@ double voc11_map(const Scores& scores, const MultiLabelTargets& targets);
 // The headline metric of a dataset and every metric computed with it, in percent (0..100) as
 // ResultRecord stores them; std::nullopt where undefined (top-5 below 5 classes).
 struct MetricValues {
-  std::string metric;  // the headline's Table 9 name
-  double value = 0.0;  // the headline, percent
+  std::string metric;                                    // the headline's Table 9 name
+  double value = 0.0;                                    // the headline, percent
   std::map<std::string, std::optional<double>> metrics;  // headline included, percent
 };
 

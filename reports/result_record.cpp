@@ -23,12 +23,19 @@ namespace fs = std::filesystem;
 
 // The fields of a record, in the order to_json writes them (SCHEMA.md documents each).
 const std::vector<std::string>& field_names() {
-  static const std::vector<std::string> names = {
-      "schema_version", "model",       "checkpoint",        "checkpoint_hash", "dataset",
-      "split",          "task",        "prompt_mode",       "metric",          "value",
-      "metrics",        "n",           "num_classes",       "skipped",         "seconds",
-      "images_per_second", "seed",     "template_set_hash", "num_templates",   "device",
-      "precision",      "versions",    "started_at",        "finished_at",     "extra"};
+  static const std::vector<std::string> names = {"schema_version", "model",
+                                                 "checkpoint",     "checkpoint_hash",
+                                                 "dataset",        "split",
+                                                 "task",           "prompt_mode",
+                                                 "metric",         "value",
+                                                 "metrics",        "n",
+                                                 "num_classes",    "skipped",
+                                                 "seconds",        "images_per_second",
+                                                 "seed",           "template_set_hash",
+                                                 "num_templates",  "device",
+                                                 "precision",      "versions",
+                                                 "started_at",     "finished_at",
+                                                 "extra"};
   return names;
 }
 
@@ -70,8 +77,8 @@ class FieldReader {
     return v;
   }
   [[noreturn]] void bad_value(const std::string& key, const std::string& why) const {
-    throw ResultsError(fmt::format("result record {}: field '{}' = {}: {}", source_, key,
-                                   at(key).dump(), why));
+    throw ResultsError(
+        fmt::format("result record {}: field '{}' = {}: {}", source_, key, at(key).dump(), why));
   }
 
  private:
@@ -203,10 +210,10 @@ std::string record_file_name(const ResultRecord& r) {
   check_name_part("prompt_mode", mode);
   const std::string prefix = "sha256:";
   const std::string& h = r.checkpoint_hash;
-  const bool hex16 =
-      h.size() >= prefix.size() + 16 && h.compare(0, prefix.size(), prefix) == 0 &&
-      std::all_of(h.begin() + prefix.size(), h.end(),
-                  [](char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; });
+  const bool hex16 = h.size() >= prefix.size() + 16 && h.compare(0, prefix.size(), prefix) == 0 &&
+                     std::all_of(h.begin() + prefix.size(), h.end(), [](char c) {
+                       return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+                     });
   if (!hex16)
     throw ResultsError(fmt::format(
         "result record for {} / {}: checkpoint_hash '{}' is not \"sha256:<hex>\" with at least 16 "
@@ -251,16 +258,17 @@ bool record_exists(const std::string& dir, const std::string& file_name) {
 
 ResultRecord read_record(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(fmt::format("cannot open the result record {}: {}", path,
-                                       std::strerror(errno)));
+  if (!in)
+    throw FileError(
+        fmt::format("cannot open the result record {}: {}", path, std::strerror(errno)));
   std::stringstream buf;
   buf << in.rdbuf();
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(buf.str());
   } catch (const nlohmann::json::parse_error& e) {
-    throw ResultsError(
-        fmt::format("result record {}: not valid JSON (truncated or corrupt?): {}", path, e.what()));
+    throw ResultsError(fmt::format("result record {}: not valid JSON (truncated or corrupt?): {}",
+                                   path, e.what()));
   }
   return record_from_json(j, path);
 }
@@ -274,7 +282,8 @@ std::vector<ResultRecord> read_results(const std::string& dir) {
     const std::string name = it->path().filename().string();
     if (it->is_regular_file(ec) && looks_like_record_name(name)) files.push_back(name);
   }
-  if (ec) throw ResultsError(fmt::format("cannot list the results folder {}: {}", dir, ec.message()));
+  if (ec)
+    throw ResultsError(fmt::format("cannot list the results folder {}: {}", dir, ec.message()));
   std::sort(files.begin(), files.end());
   std::vector<ResultRecord> records;
   records.reserve(files.size());

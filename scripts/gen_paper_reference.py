@@ -88,6 +88,7 @@ def main():
         "generated_by": "scripts/gen_paper_reference.py from shared/reference/clip_paper.json",
         "paper": {k: paper["paper"][k] for k in ("title", "arxiv", "units")},
         "model_names": model_names,
+        "dataset_order": ids,
         "datasets": datasets,
         "zero_shot": {"source": zs["source"], "models": zero_shot},
         "linear_probe": {

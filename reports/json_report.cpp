@@ -1,0 +1,81 @@
+// The JSON summary of a results folder (see json_report.h for its layout).
+#include "reports/json_report.h"
+
+#include "reports/report_tables.h"
+#include "reports/summary.h"
+
+namespace clipbench::reports {
+namespace {
+
+nlohmann::json opt(std::optional<double> v) { return v ? nlohmann::json(*v) : nullptr; }
+
+}  // namespace
+
+nlohmann::json json_report(const std::vector<ResultRecord>& records, const PaperReference& paper,
+                           const std::string& results_dir) {
+  nlohmann::json j;
+  j["kind"] = "clipbench_report";
+  j["schema_version"] = kReportSchemaVersion;
+  j["results"] = results_dir;
+  j["records"] = records.size();
+  nlohmann::json hs = nlohmann::json::array();
+  for (const auto& h : headlines(records))
+    hs.push_back({{"model", h.key.model},
+                  {"checkpoint_hash", h.key.checkpoint_hash},
+                  {"dataset", h.key.dataset},
+                  {"split", h.key.split},
+                  {"task", h.key.task},
+                  {"prompt_mode", h.key.prompt_mode},
+                  {"metric", h.metric},
+                  {"value", h.value},
+                  {"n", h.n}});
+  j["headlines"] = hs;
+  nlohmann::json models = nlohmann::json::array();
+  for (const auto& m : summarize(records, paper)) {
+    nlohmann::json jm;
+    jm["model"] = m.model;
+    jm["checkpoint_hash"] = m.checkpoint_hash;
+    nlohmann::json zs = nlohmann::json::array();
+    for (const auto& row : m.zero_shot) {
+      const auto p = paper.zero_shot_score(m.model, row.dataset);
+      zs.push_back({{"dataset", row.dataset},
+                    {"split", row.split},
+                    {"metric", row.metric},
+                    {"n", row.n},
+                    {"raw", opt(row.raw)},
+                    {"single", opt(row.single)},
+                    {"ensemble", opt(row.ensemble)},
+                    {"gain", opt(row.gain())},
+                    {"paper", opt(p)},
+                    {"ensemble_minus_paper", opt(difference(row.ensemble, p))}});
+    }
+    jm["zero_shot"] = zs;
+    const auto a = zero_shot_averages(m, paper);
+    jm["averages"] = {{"datasets", a.datasets},
+                      {"raw", opt(a.raw)},
+                      {"single", opt(a.single)},
+                      {"ensemble", opt(a.ensemble)},
+                      {"gain", opt(a.gain)},
+                      {"paper_datasets", a.paper_datasets},
+                      {"ensemble_on_paper_datasets", opt(a.ensemble_on_paper_datasets)},
+                      {"paper", opt(a.paper)},
+                      {"ensemble_minus_paper", opt(a.ensemble_minus_paper())}};
+    nlohmann::json lp = nlohmann::json::array();
+    for (const auto& row : m.linear_probe) {
+      const auto p = paper.probe_score(m.model, row.dataset);
+      lp.push_back({{"dataset", row.dataset},
+                    {"split", row.split},
+                    {"metric", row.metric},
+                    {"value", row.value},
+                    {"seeds", row.seeds},
+                    {"paper", opt(p)},
+                    {"minus_paper", opt(difference(row.value, p))}});
+    }
+    jm["linear_probe"] = lp;
+    models.push_back(jm);
+  }
+  j["models"] = models;
+  return j;
+}
+
+}  // namespace clipbench::reports

@@ -1,0 +1,162 @@
+// The Markdown report of a results folder (see markdown_report.h for its sections).
+#include "reports/markdown_report.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <map>
+
+#include "reports/report_tables.h"
+#include "reports/summary.h"
+
+namespace clipbench::reports {
+namespace {
+
+constexpr const char* kNone = "–";
+
+std::string short_hash(const std::string& h) { return h.size() > 23 ? h.substr(0, 23) + "…" : h; }
+
+std::string dataset_label(const PaperReference& paper, const std::string& id,
+                          const std::string& split) {
+  auto it = paper.dataset_names.find(id);
+  std::string label = it == paper.dataset_names.end() ? id : it->second + " (`" + id + "`)";
+  if (split != "test") label += " [" + split + "]";
+  return label;
+}
+
+void zero_shot_section(std::string& s, const ModelSummary& m, const PaperReference& paper) {
+  const bool released = paper.zero_shot.count(m.model) > 0;
+  s += "### Zero-shot\n\n";
+  s += fmt::format(
+      "Headline metric per dataset (Table 9), percent. raw: the class name alone; single: \"a "
+      "photo of a {{}}.\"; ensemble: the dataset's templates. gain = ensemble − raw. {}\n\n",
+      released ? fmt::format("paper: Table 11 for {}.", m.model)
+               : fmt::format("`{}` is not a released CLIP model: no paper column.", m.model));
+  s += "| dataset | metric | n | raw | single | ensemble | gain | paper | ensemble − paper |\n";
+  s += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (const auto& row : m.zero_shot) {
+    const auto p = paper.zero_shot_score(m.model, row.dataset);
+    s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
+                     dataset_label(paper, row.dataset, row.split), row.metric, row.n,
+                     format_score(row.raw), format_score(row.single), format_score(row.ensemble),
+                     format_delta(row.gain()), format_score(p),
+                     format_delta(difference(row.ensemble, p)));
+  }
+  const auto a = zero_shot_averages(m, paper);
+  s += fmt::format("| **average ({} datasets)** | | | {} | {} | {} | {} | {} | {} |\n\n",
+                   a.datasets, format_score(a.raw), format_score(a.single),
+                   format_score(a.ensemble), format_delta(a.gain), format_score(a.paper),
+                   format_delta(a.ensemble_minus_paper()));
+  if (a.paper)
+    s += fmt::format(
+        "The paper average is over the {} datasets with both an ensemble score and a Table 11 "
+        "number; the ensemble averages {} on them.\n\n",
+        a.paper_datasets, format_score(a.ensemble_on_paper_datasets));
+}
+
+void visual_ngrams_section(std::string& s, const ModelSummary& m, const PaperReference& paper) {
+  std::string rows;
+  for (const auto& row : m.zero_shot) {
+    auto it = paper.visual_ngrams.find(row.dataset);
+    if (it == paper.visual_ngrams.end() || !row.ensemble || row.split != "test") continue;
+    const auto& vn = it->second;
+    rows += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", vn.column, row.dataset,
+                        format_score(vn.visual_ngrams), format_score(vn.clip),
+                        format_score(row.ensemble), format_delta(*row.ensemble - vn.visual_ngrams));
+  }
+  if (rows.empty()) return;
+  s += "### Visual N-Grams (Table 1)\n\n";
+  s += "| dataset | Visual N-Grams | CLIP (paper, best model) | this run (ensemble) | this run − "
+       "Visual N-Grams |\n|---|---:|---:|---:|---:|\n";
+  s += rows + "\n";
+  s += "Table 1's SUN column is not Table 11's SUN397 column; the comparison uses SUN397.\n\n";
+}
+
+void probe_section(std::string& s, const ModelSummary& m, const PaperReference& paper) {
+  if (m.linear_probe.empty()) return;
+  s += "### Linear probe\n\n";
+  s += "| dataset | metric | seeds | this run | paper (Table 10) | difference |\n";
+  s += "|---|---|---:|---:|---:|---:|\n";
+  std::vector<std::optional<double>> values, on_paper, papers;
+  for (const auto& row : m.linear_probe) {
+    const auto p = paper.probe_score(m.model, row.dataset);
+    s += fmt::format("| {} | {} | {} | {} | {} | {} |\n",
+                     dataset_label(paper, row.dataset, row.split), row.metric, row.seeds,
+                     format_score(row.value), format_score(p),
+                     format_delta(difference(row.value, p)));
+    values.push_back(row.value);
+    if (p) {
+      on_paper.push_back(row.value);
+      papers.push_back(p);
+    }
+  }
+  s += fmt::format("| **average ({} datasets)** | | | {} | {} | {} |\n\n", m.linear_probe.size(),
+                   format_score(mean_of(values)), format_score(mean_of(papers)),
+                   format_delta(difference(mean_of(on_paper), mean_of(papers))));
+}
+
+void figure5_section(std::string& s, const ModelSummary& m, const ModelSummary* resnet,
+                     const PaperReference& paper) {
+  if (!resnet || m.zero_shot.empty()) return;
+  std::map<std::string, double> probe;
+  for (const auto& row : resnet->linear_probe)
+    if (row.split == "test") probe[row.dataset] = row.value;
+  std::string rows;
+  for (const auto& row : m.zero_shot) {
+    auto it = probe.find(row.dataset);
+    if (it == probe.end() || !row.ensemble || row.split != "test") continue;
+    const double delta = *row.ensemble - it->second;
+    auto pd = paper.figure5_delta.find(row.dataset);
+    const std::optional<double> paper_delta =
+        pd == paper.figure5_delta.end() ? std::nullopt : std::optional<double>(pd->second);
+    rows += fmt::format("| {} | {} | {} | {} | {} |\n", dataset_label(paper, row.dataset, "test"),
+                        format_score(row.ensemble), format_score(it->second), format_delta(delta),
+                        format_delta(paper_delta));
+  }
+  if (rows.empty()) return;
+  s += "### Zero-shot vs ResNet-50 linear probe (Figure 5)\n\n";
+  s += "| dataset | zero-shot (ensemble) | ResNet-50 probe | delta | paper delta (Figure 5) |\n";
+  s += "|---|---:|---:|---:|---:|\n" + rows + "\n";
+  s += "Figure 5 does not name its CLIP model (its bars match ViT-L/14@336px minus Table 10's "
+       "ResNet-50 for most datasets).\n\n";
+}
+
+}  // namespace
+
+std::string format_score(std::optional<double> v) {
+  return v ? fmt::format("{:.1f}", *v) : std::string(kNone);
+}
+std::string format_delta(std::optional<double> v) {
+  if (!v) return kNone;
+  const double r = std::abs(*v) < 0.05 ? 0.0 : *v;  // no "-0.0"
+  return fmt::format("{:+.1f}", r);
+}
+
+std::string markdown_report(const std::vector<ResultRecord>& records, const PaperReference& paper,
+                            const MarkdownOptions& options) {
+  auto models = summarize(records, paper);
+  const ModelSummary* resnet = nullptr;
+  for (const auto& m : models)
+    if (m.model == "ResNet-50" && !m.linear_probe.empty()) resnet = &m;
+  std::string s = "# clipbench report\n\n";
+  s += fmt::format("{} result records from `{}`; {} model(s). Scores in percent.\n\n",
+                   records.size(), options.results_dir, models.size());
+  if (!options.svg_link.empty())
+    s += fmt::format("![Prompt ensembling gain (ensemble − raw) per dataset]({})\n\n",
+                     options.svg_link);
+  for (const auto& m : models) {
+    s += fmt::format("## {} (`{}`)\n\n", m.model, short_hash(m.checkpoint_hash));
+    if (!m.zero_shot.empty()) zero_shot_section(s, m, paper);
+    visual_ngrams_section(s, m, paper);
+    probe_section(s, m, paper);
+    figure5_section(s, m, resnet, paper);
+  }
+  s += "## Sources\n\n";
+  s += "- Table 11 (zero-shot): " + paper.zero_shot_source + "\n";
+  s += "- Table 10 (linear probe): " + paper.linear_probe_source + "\n";
+  s += "- Figure 5: " + paper.figure5_source + "\n";
+  s += "- Table 1 (Visual N-Grams): " + paper.visual_ngrams_source + "\n";
+  return s;
+}
+
+}  // namespace clipbench::reports

@@ -1,0 +1,108 @@
+// Grouping result records into headlines and per-model zero-shot / probe rows.
+#include "reports/summary.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace clipbench::reports {
+namespace {
+
+HeadlineKey key_of(const ResultRecord& r) {
+  return {r.model,   r.checkpoint_hash,
+          r.dataset, r.split,
+          r.task,    r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode};
+}
+
+void check_metric(const std::string& have, const ResultRecord& r) {
+  if (have != r.metric)
+    throw ResultsError(fmt::format("{} {} {} of {}: metric {} here, {} in another record",
+                                   r.dataset, r.split, r.task, r.model, r.metric, have));
+}
+
+}  // namespace
+
+std::string HeadlineKey::label() const {
+  return fmt::format("{}/{} {} {} ({})", dataset, split, task, prompt_mode, model);
+}
+
+std::vector<Headline> headlines(const std::vector<ResultRecord>& records) {
+  std::map<HeadlineKey, Headline> by_key;
+  for (const auto& r : records) {
+    Headline h{key_of(r), r.metric, r.value, r.n};
+    if (!by_key.emplace(h.key, h).second)
+      throw ResultsError(fmt::format("two result records for the same job {}", h.key.label()));
+  }
+  std::vector<Headline> out;
+  for (auto& [k, h] : by_key) out.push_back(h);
+  return out;
+}
+
+std::optional<double> ZeroShotRow::gain() const {
+  if (!raw || !ensemble) return std::nullopt;
+  return *ensemble - *raw;
+}
+
+std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
+                                    const PaperReference& paper) {
+  std::map<std::pair<std::string, std::string>, ModelSummary> models;
+  // (model, hash) -> dataset/split -> row
+  std::map<std::pair<std::string, std::string>, std::map<std::string, ZeroShotRow>> zs;
+  std::map<std::pair<std::string, std::string>, std::map<std::string, ProbeRow>> probes;
+  for (const auto& r : records) {
+    const auto id = std::make_pair(r.model, r.checkpoint_hash);
+    auto& m = models[id];
+    m.model = r.model;
+    m.checkpoint_hash = r.checkpoint_hash;
+    const std::string where = r.dataset + "/" + r.split;
+    if (r.task == "zero_shot") {
+      auto [it, fresh] = zs[id].try_emplace(where);
+      ZeroShotRow& row = it->second;
+      if (fresh) {
+        row.dataset = r.dataset;
+        row.split = r.split;
+        row.metric = r.metric;
+      }
+      check_metric(row.metric, r);
+      row.n = std::max(row.n, r.n);
+      if (r.prompt_mode == "raw") {
+        row.raw = r.value;
+      } else if (r.prompt_mode == "single") {
+        row.single = r.value;
+      } else if (r.prompt_mode == "ensemble") {
+        row.ensemble = r.value;
+      } else {
+        throw ResultsError(fmt::format(
+            "zero-shot record {} of {}: prompt_mode '{}', expected raw, single or ensemble", where,
+            r.model, r.prompt_mode));
+      }
+    } else if (r.task == "linear_probe") {
+      auto [it, fresh] = probes[id].try_emplace(where);
+      ProbeRow& row = it->second;
+      if (fresh) {
+        row.dataset = r.dataset;
+        row.split = r.split;
+        row.metric = r.metric;
+      }
+      check_metric(row.metric, r);
+      row.value = (row.value * row.seeds + r.value) / (row.seeds + 1);
+      ++row.seeds;
+    }
+  }
+  auto by_table9 = [&](const auto& a, const auto& b) {
+    return std::make_tuple(paper.order(a.dataset), a.dataset, a.split) <
+           std::make_tuple(paper.order(b.dataset), b.dataset, b.split);
+  };
+  std::vector<ModelSummary> out;
+  for (auto& [id, m] : models) {
+    for (auto& [w, row] : zs[id]) m.zero_shot.push_back(row);
+    for (auto& [w, row] : probes[id]) m.linear_probe.push_back(row);
+    std::sort(m.zero_shot.begin(), m.zero_shot.end(), by_table9);
+    std::sort(m.linear_probe.begin(), m.linear_probe.end(), by_table9);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+}  // namespace clipbench::reports

@@ -1,0 +1,64 @@
+// Records grouped for reports and checks: one headline per job, and per model the zero-shot rows
+// (raw / single / ensemble per dataset) and linear-probe rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "reports/paper_reference.h"
+#include "reports/result_record.h"
+
+namespace clipbench::reports {
+
+// Identifies one job across runs (the checkpoint by its hash).
+struct HeadlineKey {
+  std::string model, checkpoint_hash, dataset, split, task, prompt_mode;
+  auto tie() const { return std::tie(model, checkpoint_hash, dataset, split, task, prompt_mode); }
+  bool operator<(const HeadlineKey& o) const { return tie() < o.tie(); }
+  bool operator==(const HeadlineKey& o) const { return tie() == o.tie(); }
+  // "food101/test zero_shot ensemble (ViT-B/32)"
+  std::string label() const;
+};
+
+struct Headline {
+  HeadlineKey key;
+  std::string metric;  // Table 9 name
+  double value = 0.0;  // percent
+  int64_t n = 0;
+};
+
+// One headline per record, sorted by key. Probe records with several seeds stay separate (the
+// seed is part of prompt_mode's place: "seed<seed>"). Throws ResultsError for two records of the
+// same key.
+std::vector<Headline> headlines(const std::vector<ResultRecord>& records);
+
+struct ZeroShotRow {
+  std::string dataset, split, metric;
+  std::optional<double> raw, single, ensemble;  // percent
+  int64_t n = 0;
+  // ensemble - raw, when both exist.
+  std::optional<double> gain() const;
+};
+
+struct ProbeRow {
+  std::string dataset, split, metric;
+  double value = 0.0;  // percent; the mean over seeds when there are several
+  int seeds = 0;
+};
+
+struct ModelSummary {
+  std::string model, checkpoint_hash;
+  std::vector<ZeroShotRow> zero_shot;  // Table 9 order, then other datasets by id
+  std::vector<ProbeRow> linear_probe;  // same order
+};
+
+// Records grouped by (model, checkpoint_hash), models in order of first appearance by name.
+// Few-shot records are not summarised here (they stay in the headlines). Throws ResultsError for
+// an unknown zero-shot prompt mode or two metrics for one dataset.
+std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
+                                    const PaperReference& paper);
+
+}  // namespace clipbench::reports

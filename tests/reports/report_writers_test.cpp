@@ -1,0 +1,177 @@
+// Tests for the report writers (Markdown, JSON summary, SVG) and the regression check, on
+// hand-made records and the committed paper reference.
+#include <nlohmann/json.hpp>
+
+#include "reports/json_report.h"
+#include "reports/markdown_report.h"
+#include "reports/paper_reference.h"
+#include "reports/regression_check.h"
+#include "reports/summary.h"
+#include "reports/svg_chart.h"
+#include "tests/support/catch.h"
+#include "tests/support/result_records.h"
+#include "tests/support/temp_dir.h"
+
+using namespace clipbench::reports;
+using Catch::Contains;
+using clipbench::test::make_record;
+
+namespace {
+
+const PaperReference& paper() {
+  static const PaperReference p =
+      load_paper_reference(std::string(CLIPBENCH_SOURCE_DIR) + "/baselines/paper_reference.json");
+  return p;
+}
+
+// ViT-B/32: food101 in three modes, imagenet in two, sun397 ensemble only; a ResNet-50 probe on
+// food101 and imagenet; a ViT-B/32 probe on food101.
+std::vector<ResultRecord> sample_records() {
+  return {make_record("ViT-B/32", "food101", "zero_shot", "raw", 80.0),
+          make_record("ViT-B/32", "food101", "zero_shot", "single", 82.5),
+          make_record("ViT-B/32", "food101", "zero_shot", "ensemble", 84.0),
+          make_record("ViT-B/32", "imagenet", "zero_shot", "raw", 55.0),
+          make_record("ViT-B/32", "imagenet", "zero_shot", "ensemble", 63.0),
+          make_record("ViT-B/32", "sun397", "zero_shot", "ensemble", 62.0),
+          make_record("ViT-B/32", "food101", "linear_probe", "", 88.0),
+          make_record("ResNet-50", "food101", "linear_probe", "", 70.0),
+          make_record("ResNet-50", "imagenet", "linear_probe", "", 75.0)};
+}
+
+}  // namespace
+
+TEST_CASE("paper_reference.json carries Table 11, Table 10, Figure 5 and Table 1", "[unit]") {
+  const auto& p = paper();
+  CHECK(p.dataset_order.size() == 27);
+  CHECK(p.dataset_order.front() == "food101");
+  CHECK(p.zero_shot.size() == 9);
+  CHECK(*p.zero_shot_score("ViT-B/32", "food101") == 84.4);
+  CHECK(*p.zero_shot_score("ViT-L/14@336px", "imagenet") == 76.2);
+  CHECK_FALSE(p.zero_shot_score("ViT-64/8", "food101").has_value());
+  CHECK(*p.probe_score("ResNet-50", "imagenet") == 74.3);
+  CHECK(p.figure5_delta.at("stanford_cars") == 28.9);
+  CHECK(p.visual_ngrams.at("ayahoo").visual_ngrams == 72.4);
+  CHECK(p.visual_ngrams.at("imagenet").visual_ngrams == 11.5);
+  CHECK(p.visual_ngrams.at("sun397").visual_ngrams == 23.0);
+  CHECK_THROWS_AS(load_paper_reference("/nonexistent/paper.json"), clipbench::FileError);
+}
+
+TEST_CASE("the Markdown report lists every dataset with modes, gain, paper and averages",
+          "[unit]") {
+  const std::string md = markdown_report(sample_records(), paper(), {"results/", "gain.svg"});
+  // food101: raw 80.0, single 82.5, ensemble 84.0, gain +4.0, Table 11 84.4, difference -0.4.
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1000 | 80.0 | 82.5 | 84.0 | +4.0 | "
+                          "84.4 | -0.4 |"));
+  // imagenet: no single; gain +8.0; Table 11 ViT-B/32 63.2 -> -0.2.
+  CHECK_THAT(md, Contains("| ImageNet (`imagenet`) | accuracy | 1000 | 55.0 | – | 63.0 | +8.0 | "
+                          "63.2 | -0.2 |"));
+  // averages: raw (80+55)/2 = 67.5, single 82.5, ensemble (84+63+62)/3 = 69.7, gain 6.0;
+  // paper (84.4 + 63.2 + 63.2) / 3 = 70.27 -> 70.3, difference 69.67 - 70.27 = -0.6.
+  CHECK_THAT(
+      md, Contains("| **average (3 datasets)** | | | 67.5 | 82.5 | 69.7 | +6.0 | 70.3 | -0.6 |"));
+  // Visual N-Grams: imagenet 63.0 vs 11.5 -> +51.5; sun397 62.0 vs 23.0 -> +39.0.
+  CHECK_THAT(md, Contains("| ImageNet (`imagenet`) | 11.5 | 76.2 | 63.0 | +51.5 |"));
+  CHECK_THAT(md, Contains("| SUN (`sun397`) | 23.0 | 58.5 | 62.0 | +39.0 |"));
+  // Linear probe of ViT-B/32 on food101 vs Table 10 (88.8): -0.8; ResNet-50 vs its row (71.3).
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1 | 88.0 | 88.8 | -0.8 |"));
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1 | 70.0 | 71.3 | -1.3 |"));
+  // Figure 5: zero-shot ensemble minus the ResNet-50 probe, next to the paper's delta.
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | 84.0 | 70.0 | +14.0 | +22.5 |"));
+  CHECK_THAT(md, Contains("| ImageNet (`imagenet`) | 63.0 | 75.0 | -12.0 | +1.9 |"));
+  CHECK_THAT(md, Contains("![Prompt ensembling gain (ensemble − raw) per dataset](gain.svg)"));
+  CHECK_THAT(md, Contains("## ResNet-50"));
+}
+
+TEST_CASE("the Markdown report has no paper column for an unreleased model", "[unit]") {
+  const std::string md =
+      markdown_report({make_record("ViT-64/8", "food101", "zero_shot", "raw", 10.0),
+                       make_record("ViT-64/8", "food101", "zero_shot", "ensemble", 12.25)},
+                      paper(), {"r", ""});
+  CHECK_THAT(md, Contains("not a released CLIP model"));
+  CHECK_THAT(md, Contains("| 10.0 | – | 12.2 | +2.2 | – | – |"));
+  CHECK_FALSE(md.find("gain.svg") != std::string::npos);
+  CHECK_FALSE(md.find("Visual N-Grams (Table 1)") != std::string::npos);
+}
+
+TEST_CASE("the JSON summary holds headlines, rows with gains and paper numbers, averages",
+          "[unit]") {
+  const auto j = json_report(sample_records(), paper(), "results/");
+  CHECK(j.at("kind") == "clipbench_report");
+  CHECK(j.at("records") == 9);
+  CHECK(j.at("headlines").size() == 9);
+  const auto& models = j.at("models");
+  REQUIRE(models.size() == 2);
+  const auto& vit = models.at(1).at("model") == "ViT-B/32" ? models.at(1) : models.at(0);
+  const auto& food = vit.at("zero_shot").at(0);
+  CHECK(food.at("dataset") == "food101");
+  CHECK(food.at("gain").get<double>() == Approx(4.0));
+  CHECK(food.at("paper").get<double>() == 84.4);
+  CHECK(food.at("ensemble_minus_paper").get<double>() == Approx(-0.4));
+  CHECK(vit.at("zero_shot").at(1).at("dataset") == "sun397");  // Table 9 order
+  CHECK(vit.at("zero_shot").at(2).at("single").is_null());
+  CHECK(vit.at("averages").at("ensemble").get<double>() == Approx((84.0 + 63.0 + 62.0) / 3));
+  CHECK(vit.at("linear_probe").at(0).at("minus_paper").get<double>() == Approx(-0.8));
+}
+
+TEST_CASE("the SVG chart has one bar per dataset with both raw and ensemble", "[unit]") {
+  const auto bars = gain_bars(summarize(sample_records(), paper()));
+  REQUIRE(bars.size() == 2);
+  CHECK(bars[0].label == "food101");
+  CHECK(bars[0].value == Approx(4.0));
+  CHECK(bars[1].label == "imagenet");
+  const std::string svg = svg_bar_chart({{"a<b", 2.5}, {"c", -1.0}}, "gain & loss");
+  CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  CHECK_THAT(svg, Contains("</svg>"));
+  CHECK_THAT(svg, Contains("a&lt;b"));
+  CHECK_THAT(svg, Contains("gain &amp; loss"));
+  CHECK_THAT(svg, Contains(">+2.5</text>"));
+  CHECK_THAT(svg, Contains(">-1.0</text>"));
+  CHECK_THAT(svg, Contains("#c62828"));  // the negative bar
+  size_t rects = 0;
+  for (size_t p = svg.find("<rect x="); p != std::string::npos; p = svg.find("<rect x=", p + 1))
+    ++rects;
+  CHECK(rects == 2);
+  CHECK_THAT(svg_bar_chart({}, "t"), Contains("no data"));
+}
+
+TEST_CASE("check_regressions flags drops beyond the tolerance and missing results", "[unit]") {
+  auto base = headlines(sample_records());
+  auto now_records = sample_records();
+  now_records[2].value = 83.0;                 // food101 ensemble: -1.0
+  now_records[1].value = 82.2;                 // food101 single: -0.3 (within 0.5)
+  now_records[4].value = 64.0;                 // imagenet ensemble: +1.0
+  now_records.erase(now_records.begin() + 5);  // sun397 missing
+  const auto r = check_regressions(base, headlines(now_records), 0.5);
+  REQUIRE(r.regressions.size() == 1);
+  CHECK(r.regressions[0].key.dataset == "food101");
+  CHECK(r.regressions[0].key.prompt_mode == "ensemble");
+  CHECK(r.regressions[0].delta() == Approx(-1.0));
+  REQUIRE(r.missing.size() == 1);
+  CHECK(r.missing[0].key.dataset == "sun397");
+  REQUIRE(r.improvements.size() == 1);
+  CHECK(r.compared == 8);
+  CHECK(check_regressions(base, headlines(now_records), 1.5).regressions.empty());
+  auto changed = headlines(sample_records());
+  changed[0].metric = "mean_per_class_recall";
+  CHECK_THROWS_AS(check_regressions(base, changed, 0.5), ResultsError);
+}
+
+TEST_CASE("read_baseline reads a folder or a report.json, and rejects other JSON", "[unit]") {
+  clipbench::test::TempDir dir;
+  for (const auto& r : sample_records()) write_record(dir.file("run"), r);
+  const auto from_dir = read_baseline(dir.file("run"));
+  CHECK(from_dir.size() == 9);
+  const auto summary =
+      dir.write("report.json", json_report(sample_records(), paper(), "run").dump());
+  const auto from_json = read_baseline(summary);
+  REQUIRE(from_json.size() == 9);
+  for (size_t i = 0; i < 9; ++i) {
+    CHECK(from_json[i].key == from_dir[i].key);
+    CHECK(from_json[i].value == from_dir[i].value);
+  }
+  CHECK_THROWS_WITH(read_baseline(dir.write("other.json", "{\"a\": 1}")),
+                    Contains("not a clipbench report summary"));
+  CHECK_THROWS_WITH(read_baseline(dir.write("bad.json", "{\"kind\": \"clipbench_rep")),
+                    Contains("unreadable summary"));
+  CHECK_THROWS_AS(read_baseline(dir.file("none.json")), clipbench::FileError);
+}
