@@ -25,6 +25,7 @@ const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
       add_inspect_command,    add_embed_command,   add_tokenize_command,
       add_preprocess_command, add_version_command,
+      add_probe_fit_command,
   };
   return table;
 }
