@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "baselines/multinomial_loss.h"
 #include "baselines/probe_error.h"
 #include "clip/state_dict.h"
 
@@ -85,7 +86,6 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   const auto t0 = std::chrono::steady_clock::now();
   const int64_t N = train.size(), D = train.num_features(), K = train.num_classes();
   const torch::Tensor& X = train.features();
-  const torch::Tensor y = train.labels().unsqueeze(1);
   const torch::Tensor counts = torch::bincount(train.labels(), {}, K);
   for (int64_t k = 0; k < K; ++k)
     if (counts[k].item<int64_t>() == 0)
@@ -107,22 +107,19 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
     torch::from_blob(x0.data() + K * D, {K}, dbl).copy_(warm_start->bias);
   }
 
-  torch::Tensor Z = torch::empty({N, K}, dbl);
+  const double* Xp = X.data_ptr<double>();
+  const int64_t* yp = train.labels().data_ptr<int64_t>();
   auto objective = [&](const std::vector<double>& x, std::vector<double>& grad) -> double {
-    const torch::Tensor W = torch::from_blob(const_cast<double*>(x.data()), {K, D}, dbl);
-    const torch::Tensor b = torch::from_blob(const_cast<double*>(x.data()) + K * D, {K}, dbl);
-    torch::Tensor GW = torch::from_blob(grad.data(), {K, D}, dbl);
-    torch::Tensor gb = torch::from_blob(grad.data() + K * D, {K}, dbl);
-    torch::addmm_out(Z, b, X, W.t());
-    const torch::Tensor lse = Z.logsumexp(1, true);
-    const double loss = (lse - Z.gather(1, y)).sum().item<double>();
-    // Z <- softmax - onehot (the gradient of the cross-entropy with respect to the logits).
-    Z.sub_(lse).exp_();
-    Z.scatter_add_(1, y, torch::full({N, 1}, -1.0, dbl));
-    torch::mm_out(GW, Z.t(), X);
-    GW.add_(W, l2);
-    torch::sum_out(gb, Z, {0});
-    return loss + 0.5 * l2 * W.pow(2).sum().item<double>();
+    const double* W = x.data();
+    double* GW = grad.data();
+    const double loss =
+        multinomial_loss_gradient(Xp, yp, N, D, K, W, W + K * D, GW, GW + K * D);
+    double penalty = 0.0;
+    for (int64_t i = 0; i < K * D; ++i) {
+      penalty += W[i] * W[i];
+      GW[i] += l2 * W[i];
+    }
+    return loss + 0.5 * l2 * penalty;
   };
   LbfgsResult r = minimize_lbfgs(objective, std::move(x0), options);
 

@@ -78,13 +78,17 @@ SweepChoice choose_C(const ProbeDataset& train, const ProbeDataset& val,
   };
 
   double best = grid.front();
-  for (double c : grid)
-    if (better(evaluate(c).point, done.at(best).point)) best = c;
+  for (double c : grid) {
+    const SweepPoint& p = evaluate(c).point;  // before done.at(best): the first c is the best
+    if (better(p, done.at(best).point)) best = c;
+  }
   while (step > options.min_step * (1.0 + 1e-9)) {
     step /= 2.0;
     const double centre = best;
-    for (double c : {centre - step, centre + step})
-      if (better(evaluate(c).point, done.at(best).point)) best = c;
+    for (double c : {centre - step, centre + step}) {
+      const SweepPoint& p = evaluate(c).point;
+      if (better(p, done.at(best).point)) best = c;
+    }
   }
   const Evaluated& chosen = done.at(best);
   choice.best_log10_C = best;

