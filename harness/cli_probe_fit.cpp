@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <nlohmann/json.hpp>
+#include <initializer_list>
 #include <optional>
 
 #include "baselines/logistic_regression.h"
@@ -22,7 +23,8 @@ namespace {
 
 struct ProbeFitOptions {
   std::string train, val, test;
-  std::optional<double> C;
+  double C_value = 0.0;
+  std::optional<double> C;  // C_value when given
   bool no_warm_start = false;
   int max_iter = 1000;
   double tol = 1e-4;
@@ -85,7 +87,8 @@ void run_probe_fit(const ProbeFitOptions& o) {
   if (!o.val.empty()) va = read_split(o.val, "val");
   // Classes: 0 .. the largest label in any split.
   int64_t K = 0;
-  for (const Split* s : {&tr, &te, va ? &*va : nullptr})
+  const Split* val_split = va ? &*va : nullptr;
+  for (const Split* s : std::initializer_list<const Split*>{&tr, &te, val_split})
     if (s && s->labels.numel() > 0) K = std::max(K, s->labels.max().item<int64_t>() + 1);
   const baselines::ProbeDataset train(tr.features, tr.labels, K, "train (" + o.train + ")");
   const baselines::ProbeDataset test(te.features, te.labels, K, "test (" + o.test + ")");
@@ -155,7 +158,7 @@ void add_probe_fit_command(CLI::App& app) {
   cmd->add_option("--test", o->test, "Test split (.safetensors)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("--C", o->C,
+  cmd->add_option("--C", o->C_value,
                   "Fit at this C (inverse regularization strength) on --train only, no sweep");
   cmd->add_flag("--no-warm-start", o->no_warm_start,
                 "Start every fit of the sweep from zeros (as scikit-learn does)");
@@ -164,7 +167,10 @@ void add_probe_fit_command(CLI::App& app) {
   cmd->add_option("--tol", o->tol, "Gradient tolerance (max |g|, scikit-learn's tol)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
-  cmd->callback([o] { run_probe_fit(*o); });
+  cmd->callback([o, cmd] {
+    if (cmd->count("--C") > 0) o->C = o->C_value;
+    run_probe_fit(*o);
+  });
 }
 
 }  // namespace clipbench::cli
