@@ -14,7 +14,7 @@ Debian's python3-sklearn (pulls python3-numpy, python3-scipy): sudo apt-get inst
 a Release build of the `clipbench` executable (ninja -C build clipbench).
 
 Usage: /usr/bin/python3 bench/probe_vs_sklearn.py [--build-dir build] [--data /usr/share/datasets/fashion-mnist]
-       [--skip-sklearn]   (clipbench only; no ratio)
+       [--threads N] [--skip-sklearn]   (clipbench only; no ratio)
 scikit-learn takes about 5 minutes for the sweep on 2 cores.
 """
 import argparse
@@ -101,6 +101,8 @@ def main():
     ap.add_argument("--build-dir", default=os.path.join(ROOT, "build"))
     ap.add_argument("--data", default="/usr/share/datasets/fashion-mnist")
     ap.add_argument("--skip-sklearn", action="store_true")
+    ap.add_argument("--threads", type=int, default=0,
+                    help="clipbench probe-fit --threads (default: LibTorch's default)")
     args = ap.parse_args()
 
     images = read_idx(os.path.join(args.data, "train-images-idx3-ubyte.gz")).reshape(-1, 784)
@@ -119,8 +121,11 @@ def main():
             paths[name] = os.path.join(tmp, name + ".safetensors")
             write_safetensors(paths[name], {"features": f.astype(np.float32), "labels": l})
         t0 = time.perf_counter()
-        out = subprocess.run([exe, "probe-fit", "--train", paths["train"], "--val", paths["val"],
-                              "--test", paths["test"]], check=True, capture_output=True, text=True)
+        cmd = [exe, "probe-fit", "--train", paths["train"], "--val", paths["val"],
+               "--test", paths["test"]]
+        if args.threads:
+            cmd += ["--threads", str(args.threads)]
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True)
         ours_wall = time.perf_counter() - t0
     ours = json.loads(out.stdout)
     print(f"clipbench probe-fit: {ours_wall:.1f} s wall ({ours['seconds']:.1f} s inside, "

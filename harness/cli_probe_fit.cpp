@@ -28,6 +28,7 @@ struct ProbeFitOptions {
   bool no_warm_start = false;
   int max_iter = 1000;
   double tol = 1e-4;
+  int threads = 0;  // 0: LibTorch's default
   std::string out;
 };
 
@@ -76,6 +77,7 @@ nlohmann::json point_json(const baselines::SweepPoint& p) {
 }
 
 void run_probe_fit(const ProbeFitOptions& o) {
+  if (o.threads > 0) torch::set_num_threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
   if (!o.C && o.val.empty())
     throw Error("probe-fit: give --val (to choose C) or a fixed --C");
@@ -166,6 +168,10 @@ void add_probe_fit_command(CLI::App& app) {
       ->check(CLI::PositiveNumber);
   cmd->add_option("--tol", o->tol, "Gradient tolerance (max |g|, scikit-learn's tol)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads,
+                  "Threads for the objective's pass over the data (default: LibTorch's intra-op "
+                  "default, the number of physical cores)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
   cmd->callback([o, cmd] {
     if (cmd->count("--C") > 0) o->C = o->C_value;
