@@ -28,5 +28,7 @@ void add_demo_command(CLI::App& app);
 void add_report_command(CLI::App& app);
 // `check --results DIR --baseline DIR|FILE [--tolerance POINTS]` (harness/cli_check.cpp).
 void add_check_command(CLI::App& app);
+// `probe-fit --train FILE --val FILE --test FILE [--C VALUE]` (harness/cli_probe_fit.cpp).
+void add_probe_fit_command(CLI::App& app);
 
 }  // namespace clipbench::cli

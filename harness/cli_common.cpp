@@ -35,6 +35,7 @@ const std::vector<AddCommand>& commands() {
       add_preprocess_command,
       add_version_command,
       add_train_command,
+      add_probe_fit_command,
   };
   return table;
 }

@@ -1,0 +1,86 @@
+// Tests for `clipbench probe-fit`: safetensors features in, the probe's JSON out, bad input named.
+#include <torch/torch.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "clip/safetensors.h"
+#include "tests/support/catch.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+using Catch::Contains;
+using clipbench::test::clipbench_exe;
+using clipbench::test::run_command;
+
+namespace {
+
+// Three separable-ish classes in 4-D written as a probe split.
+std::string write_split(const clipbench::test::TempDir& dir, const std::string& name, int64_t n,
+                        uint64_t seed) {
+  torch::manual_seed(seed);
+  const torch::Tensor labels = torch::arange(n, torch::kLong) % 3;
+  const torch::Tensor features =
+      (torch::eye(3, 4).index_select(0, labels) * 2.0 + torch::randn({n, 4})).to(torch::kFloat);
+  const std::string path = dir.file(name + ".safetensors");
+  clipbench::write_safetensors(path, {{"features", features}, {"labels", labels}});
+  return path;
+}
+
+}  // namespace
+
+TEST_CASE("clipbench probe-fit sweeps C and prints the probe's JSON", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 150, 1), val = write_split(dir, "val", 60, 2),
+             test = write_split(dir, "test", 60, 3);
+  const auto r = run_command(clipbench_exe() + " probe-fit --train " + train + " --val " + val +
+                             " --test " + test + " 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.at("mode") == "sweep");
+  CHECK(j.at("num_classes") == 3);
+  CHECK(j.at("num_features") == 4);
+  CHECK(j.at("evaluated").size() == 15);  // 7 grid points + 2 per halving (1, 1/2, 1/4, 1/8)
+  const double log10_C = j.at("log10_C");
+  CHECK(std::abs(log10_C * 8 - std::round(log10_C * 8)) < 1e-12);  // a multiple of 1/8
+  CHECK(j.at("test_accuracy").get<double>() > 0.6);  // three classes: chance is 1/3
+  CHECK(j.at("val_accuracy").get<double>() > 0.6);
+  CHECK(j.at("iterations").get<int>() >= 0);
+  CHECK(j.at("objective").get<double>() > 0.0);
+  CHECK(j.at("seconds").get<double>() >= 0.0);
+}
+
+TEST_CASE("clipbench probe-fit --C fits one C on train", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 150, 1), test = write_split(dir, "test", 60, 3);
+  const auto r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + test +
+                             " --C 0.5 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  const auto j = nlohmann::json::parse(r.out);
+  CHECK(j.at("mode") == "fixed_C");
+  CHECK(j.at("C").get<double>() == 0.5);
+  CHECK(j.at("val_accuracy").is_null());
+  CHECK(j.at("stop").get<std::string>().rfind("CONVERGENCE", 0) == 0);
+  CHECK(j.at("iterations").get<int>() > 0);
+}
+
+TEST_CASE("clipbench probe-fit names bad input", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 30, 1), test = write_split(dir, "test", 30, 3);
+  const std::string wrong = dir.file("wrong.safetensors");
+  clipbench::write_safetensors(wrong, {{"x", torch::zeros({3, 4})}});
+  auto r = run_command(clipbench_exe() + " probe-fit --train " + wrong + " --test " + test +
+                       " --C 1 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("no tensor 'features'"));
+  r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + test + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("--val"));
+  const std::string bad_labels = dir.file("bad_labels.safetensors");
+  clipbench::write_safetensors(bad_labels, {{"features", torch::zeros({3, 4})},
+                                            {"labels", torch::zeros({2}, torch::kLong)}});
+  r = run_command(clipbench_exe() + " probe-fit --train " + bad_labels + " --test " + test +
+                  " --C 1 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("3 feature rows but 2 labels"));
+}
