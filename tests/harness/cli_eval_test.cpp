@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <cstdio>
 #include <set>
 
 #include "reports/result_record.h"
@@ -27,6 +28,14 @@ std::string eval_command(const std::string& checkpoint, const std::string& out,
          reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
          " --dataset fashion_mnist --data-root " + kDataRoot + " --limit 500 --batch-size 128 --out " +
          out + " " + extra + " 2>&1";
+}
+
+// "| fashion_mnist | accuracy | 500 | 12.3 | 45.6 | 78.9 |" as the Markdown report writes it.
+std::string fmt_row(int64_t n, double raw, double single, double ensemble) {
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "| fashion_mnist | accuracy | %lld | %.1f | %.1f | %.1f |",
+                static_cast<long long>(n), raw, single, ensemble);
+  return buf;
 }
 
 }  // namespace
@@ -81,6 +90,33 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
   INFO(jit.out);
   REQUIRE(jit.exit_code == 0);
   CHECK(clipbench::reports::read_results(out).size() == 4);
+}
+
+TEST_CASE("eval then report: the first 500 Fashion-MNIST test images end to end", "[parity]") {
+  clipbench::test::TempDir dir;
+  const std::string out = dir.file("results");
+  const auto r = run_command(eval_command(fixture("models/tiny-vit/openai-jit.pt"), out));
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto rep = run_command(clipbench_exe() + " report --results " + out + " 2>&1");
+  INFO(rep.out);
+  REQUIRE(rep.exit_code == 0);
+  std::ifstream in(out + "/report.md");
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto records = clipbench::reports::read_results(out);
+  REQUIRE(records.size() == 3);
+  // One zero-shot row for the dataset with the three scores as the records hold them.
+  double raw = 0, single = 0, ensemble = 0;
+  for (const auto& rec : records) {
+    if (rec.prompt_mode == "raw") raw = rec.value;
+    if (rec.prompt_mode == "single") single = rec.value;
+    if (rec.prompt_mode == "ensemble") ensemble = rec.value;
+  }
+  const std::string row = fmt_row(records.front().n, raw, single, ensemble);
+  CHECK_THAT(md, Catch::Contains(row));
+  CHECK_THAT(md, Catch::Contains("| dataset | metric | n | raw | single | ensemble | gain |"));
+  CHECK(std::ifstream(out + "/gain.svg").good());
+  CHECK(std::ifstream(out + "/report.json").good());
 }
 
 TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
