@@ -117,7 +117,7 @@ TEST_CASE("bad checkpoints are clear errors naming the file", "[unit]") {
   for (const std::string rel : {"models/tiny-vit/state_dict.pt", "models/tiny-vit/openai-jit.pt",
                                 "models/tiny-vit/model.safetensors"}) {
     INFO(rel);
-    const auto full = clipbench::test::read_bytes(fixture(rel));
+    const auto full = clipbench::test::read_file(fixture(rel));
     const auto cut =
         dir.write("cut-" + std::to_string(full.size()), full.substr(0, full.size() * 2 / 3));
     msg = checkpoint_error(cut);

@@ -96,7 +96,7 @@ TEST_CASE("safetensors headers that lie are errors naming the file and the key",
   CHECK_THROWS_AS(read_safetensors(dir.file("missing.safetensors")), FileError);
   // A real checkpoint cut in half.
   const auto full =
-      clipbench::test::read_bytes(clipbench::test::fixture("models/tiny-vit/model.safetensors"));
+      clipbench::test::read_file(clipbench::test::fixture("models/tiny-vit/model.safetensors"));
   p = dir.write("half.safetensors", full.substr(0, full.size() / 2));
   CHECK(error_of(p).find("outside") != std::string::npos);
 }

@@ -11,7 +11,7 @@
 using Catch::Contains;
 using clipbench::test::clipbench_exe;
 using clipbench::test::make_record;
-using clipbench::test::read_bytes;
+using clipbench::test::read_file;
 using clipbench::test::run_command;
 using clipbench::test::TempDir;
 namespace reports = clipbench::reports;
@@ -37,14 +37,14 @@ TEST_CASE("clipbench report writes report.md, gain.svg and report.json into the 
   const auto r = run_command(clipbench_exe() + " report --results " + results + " 2>&1");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
-  const std::string md = read_bytes(results + "/report.md");
+  const std::string md = read_file(results + "/report.md");
   // RN50 food101: Table 11 says 81.1 -> ensemble 81.0 is -0.1 from it; gain 81 - 75 = +6.0.
   CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1000 | 75.0 | 78.0 | 81.0 | +6.0 | "
                           "81.1 | -0.1 |"));
   CHECK_THAT(md, Contains("| CIFAR-10 (`cifar10`) | accuracy | 1000 | 70.0 | – | 75.5 | +5.5 | "
                           "75.6 | -0.1 |"));
-  CHECK_THAT(read_bytes(results + "/gain.svg"), Contains("</svg>"));
-  const auto j = nlohmann::json::parse(read_bytes(results + "/report.json"));
+  CHECK_THAT(read_file(results + "/gain.svg"), Contains("</svg>"));
+  const auto j = nlohmann::json::parse(read_file(results + "/report.json"));
   CHECK(j.at("headlines").size() == 5);
   // The reports beside the records do not break reading the folder again.
   CHECK(run_command(clipbench_exe() + " report --results " + results + " 2>&1").exit_code == 0);

@@ -8,7 +8,7 @@
 
 using namespace clipbench::reports;
 using Catch::Contains;
-using clipbench::test::read_bytes;
+using clipbench::test::read_file;
 using clipbench::test::TempDir;
 
 namespace {
@@ -94,7 +94,7 @@ TEST_CASE("another schema version, truncated JSON and bad fields are ResultsErro
           "[unit]") {
   TempDir dir;
   const std::string path = write_record(dir.path(), sample_record());
-  const std::string text = read_bytes(path);
+  const std::string text = read_file(path);
 
   SECTION("another schema version") {
     auto j = to_json(sample_record());

@@ -39,7 +39,7 @@ class TempDir {
 };
 
 // The whole content of a file.
-inline std::string read_bytes(const std::string& path) {
+inline std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
