@@ -70,7 +70,7 @@ void add_eval_command(CLI::App& app) {
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   cmd->add_option("--limit", c->options.loader.limit,
-                  "Evaluate only the first N images (recorded as split \"test[:N]\")")
+                  "Evaluate only the first N images (recorded as split \"test-first-N\")")
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   cmd->add_option("--out", c->options.out_dir, "Results folder (one JSON record per job)")
       ->capture_default_str();

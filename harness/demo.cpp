@@ -153,7 +153,7 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.checkpoint = checkpoint;
   r.checkpoint_hash = hash;
   r.dataset = kDataset;
-  r.split = o.test_limit > 0 ? fmt::format("test[:{}]", o.test_limit) : "test";
+  r.split = o.test_limit > 0 ? fmt::format("test-first-{}", o.test_limit) : "test";
   r.task = "linear_probe";
   r.seed = static_cast<int64_t>(o.seed);
   const std::string results = (fs::path(o.out) / "results").string();

@@ -72,7 +72,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   const datasets::PromptSet& prompts = datasets::prompt_set(dataset_id);
   const std::string split = o.split.empty() ? info.eval_split : o.split;
   const std::string split_label =
-      o.loader.limit > 0 ? fmt::format("{}[:{}]", split, o.loader.limit) : split;
+      o.loader.limit > 0 ? fmt::format("{}-first-{}", split, o.loader.limit) : split;
 
   // Which modes still need a record?
   struct ModeJob {

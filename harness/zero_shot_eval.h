@@ -34,7 +34,7 @@ struct ZeroShotOutcome {
 // once and scored against each mode's classifier; class embeddings are cached per (checkpoint
 // hash, template-set hash) under <out_dir>/cache/text/. Each record is written atomically as soon
 // as its mode is scored. A limited run (loader.limit > 0) records its split as
-// "<split>[:<limit>]" so it never stands in for a full run. Throws DatasetError / RegistryError /
+// "<split>-first-<limit>" so it never stands in for a full run. Throws DatasetError / RegistryError /
 // ImageDecodeError (unless skip_unreadable) with the dataset and file named.
 ZeroShotOutcome evaluate_zero_shot(LoadedModel& model, const std::string& dataset_id,
                                    const ZeroShotOptions& options);

@@ -52,7 +52,7 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
   for (const auto& rec : records) {
     modes.insert(rec.prompt_mode);
     CHECK(rec.dataset == "fashion_mnist");
-    CHECK(rec.split == "test[:500]");
+    CHECK(rec.split == "test-first-500");
     CHECK(rec.task == "zero_shot");
     CHECK(rec.metric == "accuracy");
     CHECK(rec.n == 500);
