@@ -17,24 +17,16 @@
 #include "clip/errors.h"
 #include "clip/state_dict.h"
 #include "clip/torch_compat.h"
+#include "harness/build_commit.h"
 #include "harness/cli_commands.h"
 
 namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
-      add_demo_command,
-      add_eval_command,
-      add_run_command,
-      add_report_command,
-      add_check_command,
-      add_datasets_command,
-      add_inspect_command,
-      add_embed_command,
-      add_tokenize_command,
-      add_preprocess_command,
-      add_version_command,
-      add_train_command,
+      add_demo_command,      add_eval_command,       add_run_command,     add_report_command,
+      add_check_command,     add_datasets_command,   add_inspect_command, add_embed_command,
+      add_tokenize_command,  add_preprocess_command, add_version_command, add_train_command,
       add_probe_fit_command,
   };
   return table;
@@ -42,7 +34,7 @@ const std::vector<AddCommand>& commands() {
 
 nlohmann::json version_info() {
   nlohmann::json v;
-  v["clipbench"] = CLIPBENCH_GIT_COMMIT;
+  v["clipbench"] = harness::build_commit();
   v["libtorch"] = torch_version();
   v["opencv"] = opencv_version();
 #if defined(__clang__)

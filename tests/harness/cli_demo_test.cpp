@@ -50,7 +50,7 @@ TEST_CASE("a shortened demo trains, evaluates, probes, reports and reproduces", 
   std::ifstream in(dir.file("a/report.md"));
   const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   CHECK_THAT(md, Catch::Contains("## clipbench-demo-tiny"));
-  CHECK_THAT(md, Catch::Contains("| fashion_mnist | accuracy | 500 |"));
+  CHECK_THAT(md, Catch::Contains("| fashion_mnist [test-first-500] | accuracy | 500 |"));
   CHECK_THAT(md, Catch::Contains("### Linear probe"));
   CHECK(std::filesystem::exists(dir.file("a/gain.svg")));
 

@@ -1,9 +1,9 @@
 // End-to-end tests of `clipbench eval` and `clipbench run` on real data (Debian's Fashion-MNIST)
 // with the tiny fixture checkpoints: records, resumability, and bad input.
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <cstdio>
 #include <set>
 
 #include "reports/result_record.h"
@@ -26,14 +26,16 @@ std::string eval_command(const std::string& checkpoint, const std::string& out,
                          const std::string& extra = "") {
   return clipbench_exe() + " eval --checkpoint " + checkpoint + " --vocab " +
          reference("openai-clip/bpe_simple_vocab_16e6.txt.gz") +
-         " --dataset fashion_mnist --data-root " + kDataRoot + " --limit 500 --batch-size 128 --out " +
-         out + " " + extra + " 2>&1";
+         " --dataset fashion_mnist --data-root " + kDataRoot +
+         " --limit 500 --batch-size 128 --out " + out + " " + extra + " 2>&1";
 }
 
-// "| fashion_mnist | accuracy | 500 | 12.3 | 45.6 | 78.9 |" as the Markdown report writes it.
+// "| fashion_mnist [test-first-500] | accuracy | 500 | 12.3 | 45.6 | 78.9 |" as the Markdown report
+// writes it.
 std::string fmt_row(int64_t n, double raw, double single, double ensemble) {
   char buf[160];
-  std::snprintf(buf, sizeof buf, "| fashion_mnist | accuracy | %lld | %.1f | %.1f | %.1f |",
+  std::snprintf(buf, sizeof buf,
+                "| fashion_mnist [test-first-500] | accuracy | %lld | %.1f | %.1f | %.1f |",
                 static_cast<long long>(n), raw, single, ensemble);
   return buf;
 }
@@ -85,8 +87,8 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
 
   // The same weights in OpenAI's TorchScript file (fp16-stored) are another checkpoint: new
   // records beside the first ones, never overwriting them.
-  const auto jit = run_command(eval_command(fixture("models/tiny-vit/openai-jit.pt"), out,
-                                            "--prompts ensemble"));
+  const auto jit = run_command(
+      eval_command(fixture("models/tiny-vit/openai-jit.pt"), out, "--prompts ensemble"));
   INFO(jit.out);
   REQUIRE(jit.exit_code == 0);
   CHECK(clipbench::reports::read_results(out).size() == 4);
@@ -139,9 +141,9 @@ TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
   }
   SECTION("a checkpoint that does not load") {
     std::ofstream(dir.file("broken.safetensors")) << "not a checkpoint";
-    const auto r = run_command(clipbench_exe() + " eval --checkpoint " +
-                               dir.file("broken.safetensors") +
-                               " --dataset fashion_mnist --data-root " + kDataRoot + " 2>&1");
+    const auto r =
+        run_command(clipbench_exe() + " eval --checkpoint " + dir.file("broken.safetensors") +
+                    " --dataset fashion_mnist --data-root " + kDataRoot + " 2>&1");
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.out, Catch::Contains("broken.safetensors"));
   }
@@ -183,7 +185,8 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
       run_command(clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1");
   CHECK_THAT(again.out, Catch::Contains("0 record(s) written, 2 already done"));
 
-  std::ofstream(dir.file("bad.json")) << R"({"checkpoints": ["x.pt"], "datasets": ["food101"], "colour": 1})";
+  std::ofstream(dir.file("bad.json"))
+      << R"({"checkpoints": ["x.pt"], "datasets": ["food101"], "colour": 1})";
   const auto bad = run_command(clipbench_exe() + " run --suite " + dir.file("bad.json") + " 2>&1");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.out, Catch::Contains("colour"));
