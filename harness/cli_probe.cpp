@@ -1,0 +1,100 @@
+// `clipbench probe`: the paper's linear probe of CLIP image features or of the supervised
+// ResNet-50 baseline on catalogued datasets, one record per dataset.
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <CLI/CLI.hpp>
+#include <memory>
+
+#include "baselines/resnet50.h"
+#include "clip/checkpoint.h"
+#include "clip/errors.h"
+#include "clip/load_state_dict.h"
+#include "harness/cli_commands.h"
+#include "harness/cli_common.h"
+#include "harness/eval_options.h"
+#include "harness/loaded_model.h"
+#include "harness/probe_eval.h"
+#include "harness/sha256.h"
+
+namespace clipbench::cli {
+namespace {
+
+struct ProbeCommand {
+  std::string checkpoint, resnet50, name;
+  std::vector<std::string> datasets;
+  harness::ProbeOptions options;
+};
+
+void run_probe(ProbeCommand& c) {
+  if (c.checkpoint.empty() == c.resnet50.empty())
+    throw Error("probe: give exactly one of --checkpoint (CLIP) or --resnet50 (torchvision weights)");
+  const auto ids = harness::parse_dataset_ids(c.datasets);
+  harness::FeatureExtractor fx;
+  if (!c.checkpoint.empty()) {
+    const Checkpoint ck = read_checkpoint(c.checkpoint);
+    CLIP model = build_model(ck.state_dict, ck.path);
+    const auto released = harness::released_model_name(model->config());
+    fx.name = !c.name.empty() ? c.name : released ? *released : harness::describe_config(model->config());
+    fx.hash = harness::sha256_path(c.checkpoint);
+    fx.resolution = model->config().image_resolution;
+    fx.normalization = Normalization::clip();
+    fx.preprocessing = fmt::format("clip-bicubic-{}", fx.resolution);
+    fx.encode = [model](const at::Tensor& images) mutable { return model->encode_image(images); };
+    c.options.checkpoint = c.checkpoint;
+  } else {
+    baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);
+    fx.name = c.name.empty() ? "ResNet-50" : c.name;
+    fx.hash = harness::sha256_path(c.resnet50);
+    fx.resolution = baselines::kResNet50Resolution;
+    fx.normalization = Normalization::imagenet();
+    fx.preprocessing = fmt::format("imagenet-bicubic-{}", fx.resolution);
+    fx.encode = [net](const at::Tensor& images) mutable {
+      torch::NoGradGuard no_grad;
+      return net->features(images);
+    };
+    c.options.checkpoint = c.resnet50;
+  }
+  c.options.model = fx.name;
+  for (const auto& id : ids) {
+    const auto r = harness::evaluate_linear_probe(fx, id, c.options);
+    fmt::print("{:<16} {:<10} linear_probe  accuracy {:7.2f}  n={}  log10 C={}\n", r.dataset,
+               r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
+  }
+}
+
+}  // namespace
+
+void add_probe_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "probe",
+      "Linear probe (the paper's protocol: C chosen on validation, refit on train + val, test "
+      "accuracy) on CLIP image features or a supervised ResNet-50's pooled features");
+  auto c = std::make_shared<ProbeCommand>();
+  cmd->add_option("--checkpoint", c->checkpoint, "A CLIP checkpoint (any supported format)");
+  cmd->add_option("--resnet50", c->resnet50,
+                  "torchvision ResNet-50 weights (.pth state dict or safetensors)");
+  cmd->add_option("--dataset", c->datasets, "Catalogue ids, comma-separated or repeated")
+      ->required()
+      ->delimiter(',');
+  cmd->add_option("--data-root", c->options.data_root, "Folder holding the datasets")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  cmd->add_option("--limit", c->options.loader.limit,
+                  "Use only the first N images of every split (for smoke tests)")
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->add_option("--batch-size", c->options.loader.batch_size, "Images per batch")
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}))
+      ->capture_default_str();
+  cmd->add_option("--threads", c->options.loader.threads, "Decode threads (0: one per core)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1024}));
+  cmd->add_option("--model-name", c->name, "Name of the model in the records and the report");
+  cmd->add_option("--out", c->options.out_dir,
+                  "Results folder (features are cached in <out>/cache/features)")
+      ->capture_default_str();
+  cmd->add_flag("--force", c->options.force, "Re-run probes whose record exists");
+  cmd->callback([c] { run_probe(*c); });
+}
+
+}  // namespace clipbench::cli

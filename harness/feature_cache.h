@@ -1,0 +1,41 @@
+// Image features of a dataset split for the linear probes, cached on disk per (extractor,
+// dataset, split, limit, preprocessing) so sweeps and repeated runs do not re-encode images.
+#pragma once
+
+#include <ATen/Tensor.h>
+
+#include <functional>
+#include <string>
+
+#include "harness/batch_loader.h"
+
+namespace clipbench::harness {
+
+// What turns preprocessed batches into features.
+struct FeatureExtractor {
+  std::string name;           // "ViT-B/32", "ResNet-50"
+  std::string hash;           // "sha256:..." of the weights
+  std::string preprocessing;  // e.g. "clip-224" / "imagenet-224": part of the cache key
+  int64_t resolution = 224;
+  Normalization normalization = Normalization::clip();
+  // float32 [B, 3, R, R] -> float [B, D] (CLIP: projected image features; ResNet-50: pooled).
+  std::function<at::Tensor(const at::Tensor&)> encode;
+};
+
+struct SplitFeatures {
+  at::Tensor features;  // float32 [N, D], CPU
+  at::Tensor labels;    // int64 [N]
+  bool from_cache = false;
+  std::string cache_file;
+};
+
+// Features of the first `loader.limit` (0: all) images of `split` of a catalogued dataset. The
+// cache file <cache_dir>/<key>.safetensors holds `features` and `labels`; an entry whose tensors
+// are missing, of another dtype or shape, or of another row count than the split is rebuilt
+// (with a warning), never trusted. Multi-label datasets are rejected (DatasetError): the probe is
+// single-label.
+SplitFeatures extract_features(const FeatureExtractor& extractor, const std::string& dataset_id,
+                               const std::string& data_root, const std::string& split,
+                               LoaderOptions loader, const std::string& cache_dir);
+
+}  // namespace clipbench::harness

@@ -1,0 +1,120 @@
+// The linear-probe job: cached features -> C sweep -> refit -> test accuracy -> record.
+#include "harness/probe_eval.h"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "baselines/probe_sweep.h"
+#include "clip/errors.h"
+#include "datasets/catalogue.h"
+#include "datasets/format_registry.h"
+#include "harness/cli_common.h"
+
+namespace clipbench::harness {
+
+std::pair<std::vector<int64_t>, std::vector<int64_t>> holdout_split(const at::Tensor& labels,
+                                                                    double fraction) {
+  const at::Tensor l = labels.to(torch::kLong).contiguous();
+  const int64_t* p = l.data_ptr<int64_t>();
+  std::map<int64_t, std::vector<int64_t>> rows;
+  for (int64_t i = 0; i < l.numel(); ++i) rows[p[i]].push_back(i);
+  std::vector<int64_t> train, val;
+  for (const auto& [label, r] : rows) {
+    (void)label;
+    const int64_t n = static_cast<int64_t>(r.size());
+    int64_t n_val = static_cast<int64_t>(fraction * static_cast<double>(n));
+    if (n >= 2 && n_val < 1) n_val = 1;
+    train.insert(train.end(), r.begin(), r.end() - n_val);
+    val.insert(val.end(), r.end() - n_val, r.end());
+  }
+  std::sort(train.begin(), train.end());
+  std::sort(val.begin(), val.end());
+  return {train, val};
+}
+
+reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
+                                            const std::string& dataset_id,
+                                            const ProbeOptions& o) {
+  namespace fs = std::filesystem;
+  const datasets::DatasetInfo& info = datasets::dataset_info(dataset_id);
+  if (info.probe_train_split.empty())
+    throw Error(fmt::format("{}: the catalogue defines no probe split (zero-shot only)", dataset_id));
+  reports::ResultRecord r;
+  r.model = o.model;
+  r.checkpoint = o.checkpoint;
+  r.checkpoint_hash = extractor.hash;
+  r.dataset = dataset_id;
+  r.split = o.loader.limit > 0 ? fmt::format("{}[:{}]", info.eval_split, o.loader.limit)
+                               : info.eval_split;
+  r.task = "linear_probe";
+  r.metric = "accuracy";
+  r.device = o.device;
+  r.precision = "fp64";
+  const std::string file = reports::record_file_name(r);
+  if (!o.force && reports::record_exists(o.out_dir, file)) {
+    spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
+                 dataset_id, file);
+    return reports::read_record((fs::path(o.out_dir) / file).string());
+  }
+  const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::string cache = (fs::path(o.out_dir) / "cache" / "features").string();
+  const int64_t classes = info.prompt_classes;
+  SplitFeatures train = extract_features(extractor, dataset_id, o.data_root,
+                                         info.probe_train_split, o.loader, cache);
+  at::Tensor xv, yv, xt = train.features, yt = train.labels;
+  std::string val_source = info.probe_val_split;
+  if (info.probe_val_split == "holdout") {
+    const auto [tr, va] = holdout_split(train.labels);
+    const auto ti = torch::tensor(tr, torch::kLong), vi = torch::tensor(va, torch::kLong);
+    xt = train.features.index_select(0, ti);
+    yt = train.labels.index_select(0, ti);
+    xv = train.features.index_select(0, vi);
+    yv = train.labels.index_select(0, vi);
+    val_source = fmt::format("holdout of {}: {}", info.probe_train_split, info.probe_val_rule);
+  } else {
+    SplitFeatures val = extract_features(extractor, dataset_id, o.data_root, info.probe_val_split,
+                                         o.loader, cache);
+    xv = val.features;
+    yv = val.labels;
+  }
+  SplitFeatures test =
+      extract_features(extractor, dataset_id, o.data_root, info.eval_split, o.loader, cache);
+  using baselines::ProbeDataset;
+  const ProbeDataset ptrain(xt, yt, classes, "train"), pval(xv, yv, classes, "val"),
+      ptest(test.features, test.labels, classes, "test");
+  spdlog::info("{} {} linear probe: {} train, {} val, {} test, {} features", o.model, dataset_id,
+               ptrain.size(), pval.size(), ptest.size(), ptrain.num_features());
+  const auto result = baselines::sweep_and_refit(ptrain, pval, ptest);
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.value = 100.0 * result.test_accuracy;
+  r.metrics["top1"] = r.value;
+  r.n = ptest.size();
+  r.num_classes = classes;
+  r.seconds = seconds;
+  r.versions = cli::version_info();
+  r.started_at = started;
+  r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
+  r.extra = {{"log10_C", result.choice.best_log10_C},
+             {"val_accuracy", 100.0 * result.choice.best_val_accuracy},
+             {"train", ptrain.size()},
+             {"val", pval.size()},
+             {"val_source", val_source},
+             {"fits", result.choice.evaluated.size() + 1},
+             {"preprocessing", extractor.preprocessing}};
+  if (info.metric != "accuracy")
+    r.extra["note"] = fmt::format("the paper reports {} for this dataset; this probe reports top-1 "
+                                  "accuracy",
+                                  info.metric);
+  const std::string path = reports::write_record(o.out_dir, r);
+  spdlog::info("{} {} linear probe: accuracy {:.2f} (log10 C = {}) -> {}", o.model, dataset_id,
+               r.value, result.choice.best_log10_C, path);
+  return r;
+}
+
+}  // namespace clipbench::harness

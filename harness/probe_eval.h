@@ -1,0 +1,38 @@
+// The paper's linear probe of a dataset (Appendix A.3): features of train / val / test, C chosen
+// on validation, refit on train + val, test accuracy as a result record.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "harness/feature_cache.h"
+#include "reports/result_record.h"
+
+namespace clipbench::harness {
+
+// The catalogue's hold-out rule: per class, the last floor(fraction * n_c) rows of that class (in
+// split order; at least 1 when the class has 2 or more rows) go to validation, the rest stay in
+// train. Returns (train rows, val rows), each ascending. labels: int64 [N].
+std::pair<std::vector<int64_t>, std::vector<int64_t>> holdout_split(const at::Tensor& labels,
+                                                                    double fraction = 0.1);
+
+struct ProbeOptions {
+  std::string data_root;
+  std::string out_dir = "results";  // records; features cached in <out_dir>/cache/features
+  LoaderOptions loader;             // batch size, threads, limit (applied to every split)
+  bool force = false;
+  std::string model;                // record's model name
+  std::string checkpoint;           // record's checkpoint path
+  std::string device = "cpu";
+};
+
+// Runs the probe on the catalogue's probe splits (probe_train_split, probe_val_split or the
+// hold-out, eval_split for test) and writes one "linear_probe" record (seed 0). Skips when the
+// record exists unless force. Returns the record (written or existing).
+reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
+                                            const std::string& dataset_id,
+                                            const ProbeOptions& options);
+
+}  // namespace clipbench::harness

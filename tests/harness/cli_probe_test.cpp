@@ -1,0 +1,74 @@
+// Tests of the linear-probe job: the hold-out rule, `clipbench probe` on real Fashion-MNIST with the
+// tiny CLIP checkpoint, and the feature cache (reused when valid, rebuilt when not).
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "harness/probe_eval.h"
+#include "reports/result_record.h"
+#include "tests/support/catch.h"
+#include "tests/support/paths.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+using clipbench::test::clipbench_exe;
+using clipbench::test::fixture;
+using clipbench::test::run_command;
+namespace fs = std::filesystem;
+
+TEST_CASE("holdout_split keeps the last 10% of each class for validation", "[unit]") {
+  // Class 0 at rows 0..19 (20 rows), class 1 at the odd rows 21..39 interleaved with class 2.
+  std::vector<int64_t> labels(20, 0);
+  for (int i = 0; i < 20; ++i) labels.push_back(i % 2 ? 1 : 2);
+  labels.push_back(3);  // a class with one row stays in train
+  const auto [train, val] = clipbench::harness::holdout_split(torch::tensor(labels, torch::kLong));
+  // Class 0: 2 of 20 (rows 18, 19); classes 1 and 2: 1 of 10 each (their last rows 39 and 38).
+  CHECK(val == std::vector<int64_t>{18, 19, 38, 39});
+  CHECK(train.size() + val.size() == labels.size());
+  CHECK(std::find(train.begin(), train.end(), 40) != train.end());
+}
+
+TEST_CASE("probe fits the paper's probe on cached CLIP features of Fashion-MNIST", "[parity]") {
+  clipbench::test::TempDir dir;
+  const std::string cmd = clipbench_exe() + " probe --checkpoint " +
+                          fixture("models/tiny-vit/model.safetensors") +
+                          " --dataset fashion_mnist --data-root /usr/share/datasets --limit 600 "
+                          "--out " +
+                          dir.file("results");
+  const auto r = run_command(cmd + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto records = clipbench::reports::read_results(dir.file("results"));
+  REQUIRE(records.size() == 1);
+  const auto& rec = records.front();
+  CHECK(rec.task == "linear_probe");
+  CHECK(rec.split == "test[:600]");
+  CHECK(rec.n == 600);
+  CHECK(rec.value > 10.0);  // the untrained tiny model's features still beat chance
+  CHECK(rec.value <= 100.0);
+  CHECK_THAT(rec.extra.at("val_source").get<std::string>(), Catch::Contains("holdout"));
+  CHECK(rec.extra.at("val").get<int64_t>() >= 50);
+
+  // --force re-runs from the cache with the same result.
+  const auto again = run_command(cmd + " --force 2>&1");
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, Catch::Contains("from the cache"));
+  CHECK(clipbench::reports::read_results(dir.file("results")).front().value == rec.value);
+
+  // A truncated cache entry is rebuilt, never trusted.
+  for (const auto& e : fs::directory_iterator(dir.file("results/cache/features")))
+    fs::resize_file(e.path(), 100);
+  const auto rebuilt = run_command(cmd + " --force 2>&1");
+  INFO(rebuilt.out);
+  REQUIRE(rebuilt.exit_code == 0);
+  CHECK_THAT(rebuilt.out, Catch::Contains("rebuilding"));
+  CHECK(clipbench::reports::read_results(dir.file("results")).front().value == rec.value);
+}
+
+TEST_CASE("probe needs exactly one model", "[unit]") {
+  const auto r = run_command(clipbench_exe() +
+                             " probe --dataset fashion_mnist --data-root /usr/share/datasets 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("--checkpoint"));
+}
