@@ -30,5 +30,8 @@ void add_report_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 // `probe-fit --train FILE --val FILE --test FILE [--C VALUE]` (harness/cli_probe_fit.cpp).
 void add_probe_fit_command(CLI::App& app);
+// `probe --checkpoint FILE | --resnet50 FILE --dataset IDS --data-root DIR [--shots K,..] [--seeds
+// N]` (harness/cli_probe.cpp).
+void add_probe_command(CLI::App& app);
 
 }  // namespace clipbench::cli

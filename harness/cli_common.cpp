@@ -28,6 +28,7 @@ const std::vector<AddCommand>& commands() {
       add_check_command,     add_datasets_command,   add_inspect_command, add_embed_command,
       add_tokenize_command,  add_preprocess_command, add_version_command, add_train_command,
       add_probe_fit_command,
+      add_probe_command,
   };
   return table;
 }

@@ -24,19 +24,24 @@ namespace {
 struct ProbeCommand {
   std::string checkpoint, resnet50, name;
   std::vector<std::string> datasets;
+  std::vector<int> shots;  // empty: the full probe
+  int seeds = 3;
   harness::ProbeOptions options;
 };
 
 void run_probe(ProbeCommand& c) {
   if (c.checkpoint.empty() == c.resnet50.empty())
-    throw Error("probe: give exactly one of --checkpoint (CLIP) or --resnet50 (torchvision weights)");
+    throw Error(
+        "probe: give exactly one of --checkpoint (CLIP) or --resnet50 (torchvision weights)");
   const auto ids = harness::parse_dataset_ids(c.datasets);
   harness::FeatureExtractor fx;
   if (!c.checkpoint.empty()) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
     CLIP model = build_model(ck.state_dict, ck.path);
     const auto released = harness::released_model_name(model->config());
-    fx.name = !c.name.empty() ? c.name : released ? *released : harness::describe_config(model->config());
+    fx.name = !c.name.empty() ? c.name
+              : released      ? *released
+                              : harness::describe_config(model->config());
     fx.hash = harness::sha256_path(c.checkpoint);
     fx.resolution = model->config().image_resolution;
     fx.normalization = Normalization::clip();
@@ -57,10 +62,24 @@ void run_probe(ProbeCommand& c) {
     c.options.checkpoint = c.resnet50;
   }
   c.options.model = fx.name;
+  std::vector<uint64_t> seeds;
+  for (int i = 0; i < c.seeds; ++i) seeds.push_back(static_cast<uint64_t>(i));
   for (const auto& id : ids) {
-    const auto r = harness::evaluate_linear_probe(fx, id, c.options);
-    fmt::print("{:<16} {:<10} linear_probe  accuracy {:7.2f}  n={}  log10 C={}\n", r.dataset,
-               r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
+    if (c.shots.empty()) {
+      const auto r = harness::evaluate_linear_probe(fx, id, c.options);
+      fmt::print("{:<16} {:<18} linear_probe  accuracy {:7.2f}  n={}  log10 C={}\n", r.dataset,
+                 r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
+      continue;
+    }
+    const auto records = harness::evaluate_few_shot(fx, id, c.options, c.shots, seeds);
+    for (size_t i = 0; i < c.shots.size(); ++i) {
+      double sum = 0;
+      for (size_t j = 0; j < seeds.size(); ++j) sum += records[i * seeds.size() + j].value;
+      const auto& r = records[i * seeds.size()];
+      fmt::print("{:<16} {:<18} few_shot k={:<3} accuracy {:7.2f}  (mean of {} seed(s))  n={}\n",
+                 r.dataset, r.split, c.shots[i], sum / static_cast<double>(seeds.size()),
+                 seeds.size(), r.n);
+    }
   }
 }
 
@@ -89,6 +108,14 @@ void add_probe_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", c->options.loader.threads, "Decode threads (0: one per core)")
       ->check(CLI::Range(int64_t{0}, int64_t{1024}));
+  cmd->add_option("--shots", c->shots,
+                  "Few-shot probes instead of the full one: examples per class, comma-separated "
+                  "(the paper: 1,2,4,8,16); C chosen on validation, no refit")
+      ->delimiter(',')
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--seeds", c->seeds, "Few-shot draws per k (seeds 0..N-1), averaged")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
   cmd->add_option("--model-name", c->name, "Name of the model in the records and the report");
   cmd->add_option("--out", c->options.out_dir,
                   "Results folder (features are cached in <out>/cache/features)")

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <chrono>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -35,20 +36,11 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kDataset = "fashion_mnist";
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // The first `limit` samples of a split as L-mode images and labels (limit 0: all).
-train::LabelledImages read_split(const std::string& root, const std::string& split,
-                                 int64_t limit) {
+train::LabelledImages read_split(const std::string& root, const std::string& split, int64_t limit) {
   const auto ds = datasets::open_dataset(kDataset, root, split);
-  const size_t n = limit > 0 ? std::min<size_t>(ds->size(), static_cast<size_t>(limit)) : ds->size();
+  const size_t n =
+      limit > 0 ? std::min<size_t>(ds->size(), static_cast<size_t>(limit)) : ds->size();
   train::LabelledImages out;
   out.images.reserve(n);
   out.labels.reserve(n);
@@ -80,20 +72,24 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
   const train::InMemoryPairs pairs =
       train::caption_images(data, names, train::demo_caption_templates(), o.seed);
   const Tokenizer tokenizer = Tokenizer::from_file(vocab);
-  spdlog::info("demo: training config '{}' on {} Fashion-MNIST train images: {} steps of {} "
-               "pairs, seed {}, {} threads",
-               tc.name, pairs.size(), options.steps, options.batch_size, o.seed,
-               at::get_num_threads());
+  spdlog::info(
+      "demo: training config '{}' on {} Fashion-MNIST train images: {} steps of {} "
+      "pairs, seed {}, {} threads",
+      tc.name, pairs.size(), options.steps, options.batch_size, o.seed, at::get_num_threads());
   torch::manual_seed(o.seed);
   CLIP model(tc.model);
   nlohmann::json log = nlohmann::json::array();
-  const auto steps = train::train_clip(model, pairs, tokenizer, options, [&](const train::TrainStep& s) {
-    log.push_back({{"step", s.step}, {"loss", s.loss}, {"lr", s.lr}, {"scale", s.scale},
-                   {"seconds", s.seconds}});
-    if (s.step % 100 == 0 || s.step == options.steps)
-      spdlog::info("demo: step {}/{} loss {:.4f} scale {:.1f} ({:.0f} s)", s.step, options.steps,
-                   s.loss, s.scale, s.seconds);
-  });
+  const auto steps =
+      train::train_clip(model, pairs, tokenizer, options, [&](const train::TrainStep& s) {
+        log.push_back({{"step", s.step},
+                       {"loss", s.loss},
+                       {"lr", s.lr},
+                       {"scale", s.scale},
+                       {"seconds", s.seconds}});
+        if (s.step % 100 == 0 || s.step == options.steps)
+          spdlog::info("demo: step {}/{} loss {:.4f} scale {:.1f} ({:.0f} s)", s.step,
+                       options.steps, s.loss, s.scale, s.seconds);
+      });
   fs::create_directories(dir, ec);
   write_safetensors(checkpoint, train::checkpoint_state_dict(model),
                     {{"format", "pt"},
@@ -161,7 +157,7 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
     spdlog::info("demo: {} probe record exists, skipping", model_name);
     return;
   }
-  const std::string started = utc_now();
+  const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
   const int64_t classes = 10;
   const auto& [x, y] = trainval;
   using baselines::ProbeDataset;
@@ -184,7 +180,7 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.precision = "fp64";
   r.versions = cli::version_info();
   r.started_at = started;
-  r.finished_at = utc_now();
+  r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
   r.extra = {{"features", features_kind},
              {"log10_C", result.choice.best_log10_C},
              {"val_accuracy", 100.0 * result.choice.best_val_accuracy},
@@ -233,7 +229,8 @@ std::string run_demo(const DemoOptions& o) {
   const int64_t trainval = o.probe_train + o.probe_val;
   const auto test_features = encode_split(m, o, "test", o.test_limit);
   probe_record(m.name, checkpoint, m.checkpoint_hash, "CLIP image features",
-               encode_split(m, o, "train", trainval), test_features, o, test_features.first.size(0));
+               encode_split(m, o, "train", trainval), test_features, o,
+               test_features.first.size(0));
   const auto test_pixels = pixel_split(o, "test", o.test_limit);
   probe_record("pixels", "", sha256_string("fashion_mnist raw pixels / 255"), "raw pixels",
                pixel_split(o, "train", trainval), test_pixels, o, test_pixels.first.size(0));

@@ -26,9 +26,9 @@ SplitFeatures extract_features(const FeatureExtractor& extractor, const std::str
         "{}: multi-label dataset; the linear probe needs one label per image", dataset_id));
   const int64_t size = static_cast<int64_t>(dataset->size());
   const int64_t n = loader.limit > 0 ? std::min(size, loader.limit) : size;
-  const std::string key = sha256_string(fmt::format("{}|{}|{}|{}|{}|{}", extractor.hash,
-                                                    dataset_id, split, n, extractor.preprocessing,
-                                                    dataset->source()));
+  const std::string key =
+      sha256_string(fmt::format("{}|{}|{}|{}|{}|{}", extractor.hash, dataset_id, split, n,
+                                extractor.preprocessing, dataset->source()));
   SplitFeatures out;
   out.cache_file = (fs::path(cache_dir) / (key.substr(7, 32) + ".safetensors")).string();
   std::error_code ec;

@@ -7,7 +7,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
+#include "baselines/few_shot.h"
 #include "baselines/probe_sweep.h"
 #include "clip/errors.h"
 #include "datasets/catalogue.h"
@@ -36,36 +38,21 @@ std::pair<std::vector<int64_t>, std::vector<int64_t>> holdout_split(const at::Te
   return {train, val};
 }
 
-reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
-                                            const std::string& dataset_id,
-                                            const ProbeOptions& o) {
+namespace {
+
+// The three probe splits as ProbeDatasets, features from the cache.
+struct ProbeSplits {
+  baselines::ProbeDataset train, val, test;
+  std::string val_source;
+};
+
+ProbeSplits load_probe_splits(const FeatureExtractor& extractor, const std::string& dataset_id,
+                              const datasets::DatasetInfo& info, const ProbeOptions& o) {
   namespace fs = std::filesystem;
-  const datasets::DatasetInfo& info = datasets::dataset_info(dataset_id);
-  if (info.probe_train_split.empty())
-    throw Error(fmt::format("{}: the catalogue defines no probe split (zero-shot only)", dataset_id));
-  reports::ResultRecord r;
-  r.model = o.model;
-  r.checkpoint = o.checkpoint;
-  r.checkpoint_hash = extractor.hash;
-  r.dataset = dataset_id;
-  r.split = o.loader.limit > 0 ? fmt::format("{}[:{}]", info.eval_split, o.loader.limit)
-                               : info.eval_split;
-  r.task = "linear_probe";
-  r.metric = "accuracy";
-  r.device = o.device;
-  r.precision = "fp64";
-  const std::string file = reports::record_file_name(r);
-  if (!o.force && reports::record_exists(o.out_dir, file)) {
-    spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
-                 dataset_id, file);
-    return reports::read_record((fs::path(o.out_dir) / file).string());
-  }
-  const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
-  const auto t0 = std::chrono::steady_clock::now();
   const std::string cache = (fs::path(o.out_dir) / "cache" / "features").string();
   const int64_t classes = info.prompt_classes;
-  SplitFeatures train = extract_features(extractor, dataset_id, o.data_root,
-                                         info.probe_train_split, o.loader, cache);
+  SplitFeatures train =
+      extract_features(extractor, dataset_id, o.data_root, info.probe_train_split, o.loader, cache);
   at::Tensor xv, yv, xt = train.features, yt = train.labels;
   std::string val_source = info.probe_val_split;
   if (info.probe_val_split == "holdout") {
@@ -77,44 +64,151 @@ reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
     yv = train.labels.index_select(0, vi);
     val_source = fmt::format("holdout of {}: {}", info.probe_train_split, info.probe_val_rule);
   } else {
-    SplitFeatures val = extract_features(extractor, dataset_id, o.data_root, info.probe_val_split,
-                                         o.loader, cache);
+    SplitFeatures val =
+        extract_features(extractor, dataset_id, o.data_root, info.probe_val_split, o.loader, cache);
     xv = val.features;
     yv = val.labels;
   }
   SplitFeatures test =
       extract_features(extractor, dataset_id, o.data_root, info.eval_split, o.loader, cache);
   using baselines::ProbeDataset;
-  const ProbeDataset ptrain(xt, yt, classes, "train"), pval(xv, yv, classes, "val"),
-      ptest(test.features, test.labels, classes, "test");
-  spdlog::info("{} {} linear probe: {} train, {} val, {} test, {} features", o.model, dataset_id,
-               ptrain.size(), pval.size(), ptest.size(), ptrain.num_features());
-  const auto result = baselines::sweep_and_refit(ptrain, pval, ptest);
-  const double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  ProbeSplits s{ProbeDataset(xt, yt, classes, "train"), ProbeDataset(xv, yv, classes, "val"),
+                ProbeDataset(test.features, test.labels, classes, "test"), val_source};
+  spdlog::info("{} {} probe splits: {} train, {} val, {} test, {} features", o.model, dataset_id,
+               s.train.size(), s.val.size(), s.test.size(), s.train.num_features());
+  return s;
+}
+
+const datasets::DatasetInfo& probe_info(const std::string& dataset_id) {
+  const datasets::DatasetInfo& info = datasets::dataset_info(dataset_id);
+  if (info.probe_train_split.empty())
+    throw Error(
+        fmt::format("{}: the catalogue defines no probe split (zero-shot only)", dataset_id));
+  return info;
+}
+
+// The fields every probe record shares.
+reports::ResultRecord probe_record(const FeatureExtractor& extractor, const std::string& dataset_id,
+                                   const datasets::DatasetInfo& info, const ProbeOptions& o) {
+  reports::ResultRecord r;
+  r.model = o.model;
+  r.checkpoint = o.checkpoint;
+  r.checkpoint_hash = extractor.hash;
+  r.dataset = dataset_id;
+  r.split = o.loader.limit > 0 ? fmt::format("{}-first-{}", info.eval_split, o.loader.limit)
+                               : info.eval_split;
+  r.metric = "accuracy";
+  r.device = o.device;
+  r.precision = "fp64";
+  r.num_classes = info.prompt_classes;
+  if (info.metric != "accuracy")
+    r.extra["note"] = fmt::format(
+        "the paper reports {} for this dataset; this probe reports top-1 accuracy", info.metric);
+  return r;
+}
+
+}  // namespace
+
+reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
+                                            const std::string& dataset_id, const ProbeOptions& o) {
+  namespace fs = std::filesystem;
+  const datasets::DatasetInfo& info = probe_info(dataset_id);
+  reports::ResultRecord r = probe_record(extractor, dataset_id, info, o);
+  r.task = "linear_probe";
+  const std::string file = reports::record_file_name(r);
+  if (!o.force && reports::record_exists(o.out_dir, file)) {
+    spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
+                 dataset_id, file);
+    return reports::read_record((fs::path(o.out_dir) / file).string());
+  }
+  const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
+  const auto t0 = std::chrono::steady_clock::now();
+  const ProbeSplits s = load_probe_splits(extractor, dataset_id, info, o);
+  const auto result = baselines::sweep_and_refit(s.train, s.val, s.test);
   r.value = 100.0 * result.test_accuracy;
   r.metrics["top1"] = r.value;
-  r.n = ptest.size();
-  r.num_classes = classes;
-  r.seconds = seconds;
+  r.metrics["accuracy"] = r.value;
+  r.n = s.test.size();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.versions = cli::version_info();
   r.started_at = started;
   r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
-  r.extra = {{"log10_C", result.choice.best_log10_C},
-             {"val_accuracy", 100.0 * result.choice.best_val_accuracy},
-             {"train", ptrain.size()},
-             {"val", pval.size()},
-             {"val_source", val_source},
-             {"fits", result.choice.evaluated.size() + 1},
-             {"preprocessing", extractor.preprocessing}};
-  if (info.metric != "accuracy")
-    r.extra["note"] = fmt::format("the paper reports {} for this dataset; this probe reports top-1 "
-                                  "accuracy",
-                                  info.metric);
+  r.extra["log10_C"] = result.choice.best_log10_C;
+  r.extra["val_accuracy"] = 100.0 * result.choice.best_val_accuracy;
+  r.extra["train"] = s.train.size();
+  r.extra["val"] = s.val.size();
+  r.extra["val_source"] = s.val_source;
+  r.extra["fits"] = result.choice.evaluated.size() + 1;
+  r.extra["preprocessing"] = extractor.preprocessing;
   const std::string path = reports::write_record(o.out_dir, r);
   spdlog::info("{} {} linear probe: accuracy {:.2f} (log10 C = {}) -> {}", o.model, dataset_id,
                r.value, result.choice.best_log10_C, path);
   return r;
+}
+
+std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,
+                                                     const std::string& dataset_id,
+                                                     const ProbeOptions& o,
+                                                     const std::vector<int>& shots,
+                                                     const std::vector<uint64_t>& seeds) {
+  namespace fs = std::filesystem;
+  const datasets::DatasetInfo& info = probe_info(dataset_id);
+  const reports::ResultRecord base = probe_record(extractor, dataset_id, info, o);
+  // The jobs still to run; finished ones are read back.
+  std::vector<reports::ResultRecord> out;
+  baselines::FewShotOptions todo;
+  todo.shots.clear();
+  todo.seeds = seeds;
+  for (int k : shots) {
+    bool all_done = !o.force;
+    for (uint64_t seed : seeds) {
+      reports::ResultRecord r = base;
+      r.task = "few_shot";
+      r.seed = static_cast<int64_t>(seed);
+      r.extra["shots"] = k;
+      if (!reports::record_exists(o.out_dir, reports::record_file_name(r))) all_done = false;
+    }
+    if (!all_done) todo.shots.push_back(k);
+  }
+  if (!todo.shots.empty()) {
+    const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
+    const ProbeSplits s = load_probe_splits(extractor, dataset_id, info, o);
+    const auto result = baselines::few_shot_probe(s.train, s.val, s.test, todo);
+    for (const auto& run : result.runs) {
+      reports::ResultRecord r = base;
+      r.task = "few_shot";
+      r.seed = static_cast<int64_t>(run.seed);
+      r.value = 100.0 * run.test_accuracy;
+      r.metrics["top1"] = r.value;
+      r.metrics["accuracy"] = r.value;
+      r.n = s.test.size();
+      r.seconds = run.seconds;
+      r.versions = cli::version_info();
+      r.started_at = started;
+      r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
+      r.extra["shots"] = run.k;
+      r.extra["log10_C"] = run.log10_C;
+      r.extra["val_accuracy"] = 100.0 * run.val_accuracy;
+      r.extra["train"] = run.k * info.prompt_classes;
+      r.extra["val"] = s.val.size();
+      r.extra["val_source"] = s.val_source;
+      r.extra["preprocessing"] = extractor.preprocessing;
+      reports::write_record(o.out_dir, r);
+    }
+    for (const auto& [k, mean] : result.mean_test_accuracy)
+      spdlog::info("{} {} {}-shot: mean test accuracy {:.2f} over {} seed(s)", o.model, dataset_id,
+                   k, 100.0 * mean, seeds.size());
+  }
+  for (int k : shots)
+    for (uint64_t seed : seeds) {
+      reports::ResultRecord r = base;
+      r.task = "few_shot";
+      r.seed = static_cast<int64_t>(seed);
+      r.extra["shots"] = k;
+      out.push_back(
+          reports::read_record((fs::path(o.out_dir) / reports::record_file_name(r)).string()));
+    }
+  return out;
 }
 
 }  // namespace clipbench::harness

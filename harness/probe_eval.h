@@ -23,8 +23,8 @@ struct ProbeOptions {
   std::string out_dir = "results";  // records; features cached in <out_dir>/cache/features
   LoaderOptions loader;             // batch size, threads, limit (applied to every split)
   bool force = false;
-  std::string model;                // record's model name
-  std::string checkpoint;           // record's checkpoint path
+  std::string model;       // record's model name
+  std::string checkpoint;  // record's checkpoint path
   std::string device = "cpu";
 };
 
@@ -34,5 +34,17 @@ struct ProbeOptions {
 reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
                                             const std::string& dataset_id,
                                             const ProbeOptions& options);
+
+// Few-shot probes (baselines::few_shot_probe) on the same splits and cached features: for each k
+// in `shots` and each seed in `seeds`, k training rows per class (from the probe train split minus
+// the validation hold-out, so nothing from validation is fitted), C chosen on validation, test
+// accuracy. One "few_shot" record per (k, seed) with extra.shots = k; existing records are kept
+// unless force. Throws baselines::ProbeError naming the class when a class has fewer than k rows.
+// Returns the records in shots x seeds order.
+std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,
+                                                     const std::string& dataset_id,
+                                                     const ProbeOptions& options,
+                                                     const std::vector<int>& shots,
+                                                     const std::vector<uint64_t>& seeds);
 
 }  // namespace clipbench::harness

@@ -7,7 +7,6 @@
 #include <torch/torch.h>
 
 #include <chrono>
-#include <ctime>
 #include <filesystem>
 
 #include "clip/errors.h"
@@ -22,15 +21,6 @@
 
 namespace clipbench::harness {
 namespace {
-
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // The class embeddings of one prompt mode, from the cache folder when present and well-formed
 // (shape [D, C], float32), else computed and stored there atomically.
@@ -114,11 +104,12 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   }
   if (jobs.empty()) return outcome;
 
-  const std::string started = utc_now();
+  const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
   const auto t0 = std::chrono::steady_clock::now();
   auto dataset = datasets::open_dataset(dataset_id, o.data_root, split);
   const int64_t num_classes = static_cast<int64_t>(prompts.classes.size());
-  for (auto& job : jobs) job.classifier = cached_classifier(m, prompts.classes, job.templates, job.hash, o);
+  for (auto& job : jobs)
+    job.classifier = cached_classifier(m, prompts.classes, job.templates, job.hash, o);
 
   LoaderOptions lo = o.loader;
   lo.resolution = m.model->config().image_resolution;
@@ -130,7 +121,8 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   torch::NoGradGuard no_grad;
   while (auto batch = loader.next()) {
     skipped += batch->skipped;
-    for (const auto& name : batch->skipped_names) spdlog::warn("skipped unreadable image: {}", name);
+    for (const auto& name : batch->skipped_names)
+      spdlog::warn("skipped unreadable image: {}", name);
     if (batch->images.size(0) > 0) {
       const at::Tensor features = m.model->encode_image(batch->images);
       for (auto& job : jobs) {
@@ -145,9 +137,12 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     if (o.progress) progress.update(done);
   }
   if (o.progress) progress.finish();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t n = static_cast<int64_t>(labels.size());
-  if (n == 0) throw datasets::DatasetError(fmt::format("{} {}: no image could be scored", dataset_id, split_label));
+  if (n == 0)
+    throw datasets::DatasetError(
+        fmt::format("{} {}: no image could be scored", dataset_id, split_label));
 
   const nlohmann::json versions = cli::version_info();
   for (auto& job : jobs) {
@@ -160,9 +155,9 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
       t.cols = num_classes;
       for (const auto& row : targets) {
         if (static_cast<int64_t>(row.size()) != num_classes)
-          throw datasets::DatasetError(fmt::format(
-              "{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
-              split_label, row.size(), num_classes));
+          throw datasets::DatasetError(
+              fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
+                          split_label, row.size(), num_classes));
         t.values.insert(t.values.end(), row.begin(), row.end());
       }
       result = compute_metrics(info.metric, scores, t);
@@ -178,7 +173,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.images_per_second = seconds > 0 ? n / seconds : 0.0;
     r.versions = versions;
     r.started_at = started;
-    r.finished_at = utc_now();
+    r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
     r.extra["source"] = dataset->source();
     r.extra["batch_size"] = lo.batch_size;
     const std::string path = reports::write_record(o.out_dir, r);

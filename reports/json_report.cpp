@@ -72,6 +72,15 @@ nlohmann::json json_report(const std::vector<ResultRecord>& records, const Paper
                     {"minus_paper", opt(difference(row.value, p))}});
     }
     jm["linear_probe"] = lp;
+    nlohmann::json fs = nlohmann::json::array();
+    for (const auto& row : m.few_shot)
+      fs.push_back({{"dataset", row.dataset},
+                    {"split", row.split},
+                    {"metric", row.metric},
+                    {"shots", row.shots},
+                    {"value", row.value},
+                    {"seeds", row.seeds}});
+    jm["few_shot"] = fs;
     models.push_back(jm);
   }
   j["models"] = models;

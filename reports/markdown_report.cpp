@@ -95,6 +95,17 @@ void probe_section(std::string& s, const ModelSummary& m, const PaperReference& 
                    format_delta(difference(mean_of(on_paper), mean_of(papers))));
 }
 
+void few_shot_section(std::string& s, const ModelSummary& m, const PaperReference& paper) {
+  if (m.few_shot.empty()) return;
+  s += "### Few-shot linear probe\n\n";
+  s += "k labelled examples per class, C chosen on validation, no refit; mean over seeds.\n\n";
+  s += "| dataset | metric | k | seeds | this run |\n|---|---|---:|---:|---:|\n";
+  for (const auto& row : m.few_shot)
+    s += fmt::format("| {} | {} | {} | {} | {} |\n", dataset_label(paper, row.dataset, row.split),
+                     row.metric, row.shots, row.seeds, format_score(row.value));
+  s += "\n";
+}
+
 void figure5_section(std::string& s, const ModelSummary& m, const ModelSummary* resnet,
                      const PaperReference& paper) {
   if (!resnet || m.zero_shot.empty()) return;
@@ -149,6 +160,7 @@ std::string markdown_report(const std::vector<ResultRecord>& records, const Pape
     if (!m.zero_shot.empty()) zero_shot_section(s, m, paper);
     visual_ngrams_section(s, m, paper);
     probe_section(s, m, paper);
+    few_shot_section(s, m, paper);
     figure5_section(s, m, resnet, paper);
   }
   s += "## Sources\n\n";

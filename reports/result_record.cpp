@@ -202,11 +202,25 @@ ResultRecord record_from_json(const nlohmann::json& j, const std::string& source
   return r;
 }
 
+std::string record_job_mode(const ResultRecord& r) {
+  if (r.task == "few_shot") {
+    // One record per (k, seed): k is part of the job's identity.
+    const auto shots = r.extra.find("shots");
+    if (shots == r.extra.end() || !shots->is_number_integer() || shots->get<int64_t>() < 1)
+      throw ResultsError(fmt::format(
+          "few-shot result record for {}: extra.shots (examples per class, an integer >= 1) is "
+          "missing or invalid",
+          r.dataset));
+    return fmt::format("{}shot-seed{}", shots->get<int64_t>(), r.seed);
+  }
+  return r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode;
+}
+
 std::string record_file_name(const ResultRecord& r) {
   check_name_part("dataset", r.dataset);
   check_name_part("split", r.split);
   check_name_part("task", r.task);
-  const std::string mode = r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode;
+  const std::string mode = record_job_mode(r);
   check_name_part("prompt_mode", mode);
   const std::string prefix = "sha256:";
   const std::string& h = r.checkpoint_hash;

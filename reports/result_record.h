@@ -44,13 +44,13 @@ struct ResultRecord {
   int64_t skipped = 0;      // unreadable images skipped (only with --skip-unreadable)
   double seconds = 0.0;     // wall time of the job
   double images_per_second = 0.0;
-  int64_t seed = 0;                 // probes / few-shot; 0 otherwise
-  std::string template_set_hash;    // "sha256:<hex>" of the class names + templates used ("")
-  int64_t num_templates = 0;        // templates per class name used (0 for probes)
-  std::string device;               // "cpu", "cuda:0 (NVIDIA H200)"
-  std::string precision;            // "fp32", "bf16", "fp16"
-  nlohmann::json versions;          // clipbench commit, libtorch, opencv, compiler (version_info)
-  std::string started_at;           // ISO 8601 UTC, "2026-11-30T10:04:25Z"
+  int64_t seed = 0;               // probes / few-shot; 0 otherwise
+  std::string template_set_hash;  // "sha256:<hex>" of the class names + templates used ("")
+  int64_t num_templates = 0;      // templates per class name used (0 for probes)
+  std::string device;             // "cpu", "cuda:0 (NVIDIA H200)"
+  std::string precision;          // "fp32", "bf16", "fp16"
+  nlohmann::json versions;        // clipbench commit, libtorch, opencv, compiler (version_info)
+  std::string started_at;         // ISO 8601 UTC, "2026-11-30T10:04:25Z"
   std::string finished_at;
   nlohmann::json extra = nlohmann::json::object();  // task-specific (probe: log10 C, shots, ...)
 };
@@ -60,8 +60,13 @@ nlohmann::json to_json(const ResultRecord& record);
 // outside [0, 100] (percent expected), or another schema version (checked first).
 ResultRecord record_from_json(const nlohmann::json& j, const std::string& source);
 
+// What tells jobs of one (checkpoint, dataset, split, task) apart: the prompt mode (zero-shot),
+// "seed<seed>" (probes) or "<k>shot-seed<seed>" (few-shot, k = extra.shots; ResultsError when
+// missing).
+std::string record_job_mode(const ResultRecord& record);
+
 // The record's file name inside a results folder, unique per job:
-// "<dataset>__<split>__<task>__<prompt_mode or seed>__<first 16 hex of checkpoint hash>.json".
+// "<dataset>__<split>__<task>__<record_job_mode>__<first 16 hex of checkpoint hash>.json".
 std::string record_file_name(const ResultRecord& record);
 
 // Writes the record as <dir>/<record_file_name> atomically (temp file in dir + rename); creates

@@ -10,9 +10,7 @@ namespace clipbench::reports {
 namespace {
 
 HeadlineKey key_of(const ResultRecord& r) {
-  return {r.model,   r.checkpoint_hash,
-          r.dataset, r.split,
-          r.task,    r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode};
+  return {r.model, r.checkpoint_hash, r.dataset, r.split, r.task, record_job_mode(r)};
 }
 
 void check_metric(const std::string& have, const ResultRecord& r) {
@@ -50,6 +48,9 @@ std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
   // (model, hash) -> dataset/split -> row
   std::map<std::pair<std::string, std::string>, std::map<std::string, ZeroShotRow>> zs;
   std::map<std::pair<std::string, std::string>, std::map<std::string, ProbeRow>> probes;
+  std::map<std::pair<std::string, std::string>,
+           std::map<std::pair<std::string, int64_t>, FewShotRow>>
+      few;
   for (const auto& r : records) {
     const auto id = std::make_pair(r.model, r.checkpoint_hash);
     auto& m = models[id];
@@ -88,6 +89,20 @@ std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
       check_metric(row.metric, r);
       row.value = (row.value * row.seeds + r.value) / (row.seeds + 1);
       ++row.seeds;
+    } else if (r.task == "few_shot") {
+      record_job_mode(r);  // checks extra.shots
+      const int64_t k = r.extra.at("shots").get<int64_t>();
+      auto [it, fresh] = few[id].try_emplace({where, k});
+      FewShotRow& row = it->second;
+      if (fresh) {
+        row.dataset = r.dataset;
+        row.split = r.split;
+        row.metric = r.metric;
+        row.shots = k;
+      }
+      check_metric(row.metric, r);
+      row.value = (row.value * row.seeds + r.value) / (row.seeds + 1);
+      ++row.seeds;
     }
   }
   auto by_table9 = [&](const auto& a, const auto& b) {
@@ -100,6 +115,11 @@ std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
     for (auto& [w, row] : probes[id]) m.linear_probe.push_back(row);
     std::sort(m.zero_shot.begin(), m.zero_shot.end(), by_table9);
     std::sort(m.linear_probe.begin(), m.linear_probe.end(), by_table9);
+    for (auto& [w, row] : few[id]) m.few_shot.push_back(row);
+    std::stable_sort(m.few_shot.begin(), m.few_shot.end(), [&](const auto& a, const auto& b) {
+      return std::make_tuple(paper.order(a.dataset), a.dataset, a.split, a.shots) <
+             std::make_tuple(paper.order(b.dataset), b.dataset, b.split, b.shots);
+    });
     out.push_back(std::move(m));
   }
   return out;

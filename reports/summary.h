@@ -49,15 +49,23 @@ struct ProbeRow {
   int seeds = 0;
 };
 
+struct FewShotRow {
+  std::string dataset, split, metric;
+  int64_t shots = 0;   // examples per class (k)
+  double value = 0.0;  // percent, the mean over seeds
+  int seeds = 0;
+};
+
 struct ModelSummary {
   std::string model, checkpoint_hash;
   std::vector<ZeroShotRow> zero_shot;  // Table 9 order, then other datasets by id
   std::vector<ProbeRow> linear_probe;  // same order
+  std::vector<FewShotRow> few_shot;    // same order, then by k
 };
 
 // Records grouped by (model, checkpoint_hash), models in order of first appearance by name.
-// Few-shot records are not summarised here (they stay in the headlines). Throws ResultsError for
-// an unknown zero-shot prompt mode or two metrics for one dataset.
+// Few-shot records are averaged over seeds per (dataset, split, k). Throws ResultsError for an
+// unknown zero-shot prompt mode or two metrics for one dataset.
 std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
                                     const PaperReference& paper);
 

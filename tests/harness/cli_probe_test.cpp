@@ -1,9 +1,10 @@
-// Tests of the linear-probe job: the hold-out rule, `clipbench probe` on real Fashion-MNIST with the
-// tiny CLIP checkpoint, and the feature cache (reused when valid, rebuilt when not).
+// Tests of the linear-probe job: the hold-out rule, `clipbench probe` on real Fashion-MNIST with
+// the tiny CLIP checkpoint, and the feature cache (reused when valid, rebuilt when not).
 #include <torch/torch.h>
 
 #include <filesystem>
 #include <fstream>
+#include <set>
 
 #include "harness/probe_eval.h"
 #include "reports/result_record.h"
@@ -43,7 +44,7 @@ TEST_CASE("probe fits the paper's probe on cached CLIP features of Fashion-MNIST
   REQUIRE(records.size() == 1);
   const auto& rec = records.front();
   CHECK(rec.task == "linear_probe");
-  CHECK(rec.split == "test[:600]");
+  CHECK(rec.split == "test-first-600");
   CHECK(rec.n == 600);
   CHECK(rec.value > 10.0);  // the untrained tiny model's features still beat chance
   CHECK(rec.value <= 100.0);
@@ -71,4 +72,46 @@ TEST_CASE("probe needs exactly one model", "[unit]") {
                              " probe --dataset fashion_mnist --data-root /usr/share/datasets 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("--checkpoint"));
+}
+
+TEST_CASE("probe --shots fits few-shot probes, one record per k and seed", "[parity]") {
+  clipbench::test::TempDir dir;
+  const std::string cmd = clipbench_exe() + " probe --checkpoint " +
+                          fixture("models/tiny-vit/model.safetensors") +
+                          " --dataset fashion_mnist --data-root /usr/share/datasets --limit 600 "
+                          "--shots 1,4 --seeds 2 --out " +
+                          dir.file("results");
+  const auto r = run_command(cmd + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto records = clipbench::reports::read_results(dir.file("results"));
+  REQUIRE(records.size() == 4);
+  std::set<std::pair<int64_t, int64_t>> jobs;
+  for (const auto& rec : records) {
+    CHECK(rec.task == "few_shot");
+    CHECK(rec.split == "test-first-600");
+    CHECK(rec.n == 600);
+    const int64_t k = rec.extra.at("shots").get<int64_t>();
+    CHECK(rec.extra.at("train").get<int64_t>() == 10 * k);
+    CHECK(rec.value >= 0.0);
+    CHECK(rec.value <= 100.0);
+    jobs.insert({k, rec.seed});
+  }
+  CHECK(jobs == std::set<std::pair<int64_t, int64_t>>{{1, 0}, {1, 1}, {4, 0}, {4, 1}});
+  CHECK_THAT(r.out, Catch::Contains("1-shot: mean test accuracy"));
+
+  // A second run finds every record and fits nothing.
+  const auto again = run_command(cmd + " 2>&1");
+  REQUIRE(again.exit_code == 0);
+  CHECK_THAT(again.out, !Catch::Contains("probe splits"));
+
+  // More shots than a class has rows: a clear error naming the class.
+  const auto big = run_command(
+      clipbench_exe() + " probe --checkpoint " + fixture("models/tiny-vit/model.safetensors") +
+      " --dataset fashion_mnist --data-root /usr/share/datasets --limit 100 "
+      "--shots 50 --out " +
+      dir.file("results2") + " 2>&1");
+  INFO(big.out);
+  CHECK(big.exit_code == 2);
+  CHECK_THAT(big.out, Catch::Contains("class"));
 }

@@ -1,6 +1,8 @@
 // Tests for the report writers (Markdown, JSON summary, SVG) and the regression check, on
 // hand-made records and the committed paper reference.
 #include <nlohmann/json.hpp>
+#include <tuple>
+#include <vector>
 
 #include "reports/json_report.h"
 #include "reports/markdown_report.h"
@@ -174,4 +176,28 @@ TEST_CASE("read_baseline reads a folder or a report.json, and rejects other JSON
   CHECK_THROWS_WITH(read_baseline(dir.write("bad.json", "{\"kind\": \"clipbench_rep")),
                     Contains("unreadable summary"));
   CHECK_THROWS_AS(read_baseline(dir.file("none.json")), clipbench::FileError);
+}
+
+TEST_CASE("few-shot records are averaged over seeds per k in both reports", "[unit]") {
+  std::vector<ResultRecord> records;
+  for (const auto& [k, seed, value] : std::vector<std::tuple<int, int, double>>{
+           {1, 0, 30.0}, {1, 1, 40.0}, {4, 0, 60.0}, {4, 1, 65.0}, {4, 2, 70.0}}) {
+    auto r = make_record("ViT-B/32", "food101", "few_shot", "", value);
+    r.seed = seed;
+    r.extra["shots"] = k;
+    records.push_back(r);
+  }
+  CHECK(headlines(records).size() == 5);
+  const std::string md = markdown_report(records, paper(), {"r", ""});
+  CHECK_THAT(md, Contains("### Few-shot linear probe"));
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1 | 2 | 35.0 |"));
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 4 | 3 | 65.0 |"));
+  const auto j = json_report(records, paper(), "r");
+  const auto& fs = j.at("models").at(0).at("few_shot");
+  REQUIRE(fs.size() == 2);
+  CHECK(fs.at(0).at("shots") == 1);
+  CHECK(fs.at(1).at("value").get<double>() == Approx(65.0));
+  // A few-shot record without its k cannot be placed.
+  records.back().extra.erase("shots");
+  CHECK_THROWS_WITH(markdown_report(records, paper(), {"r", ""}), Contains("extra.shots"));
 }

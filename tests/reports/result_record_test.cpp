@@ -145,6 +145,19 @@ TEST_CASE("record_file_name rejects names that cannot be file names", "[unit]") 
   CHECK_THROWS_AS(record_file_name(r), ResultsError);
 }
 
+TEST_CASE("few-shot record names carry k and the seed", "[unit]") {
+  ResultRecord r = sample_record();
+  r.task = "few_shot";
+  r.prompt_mode = "";
+  r.seed = 2;
+  CHECK_THROWS_WITH(record_file_name(r), Contains("extra.shots"));
+  r.extra["shots"] = 4;
+  const std::string name = record_file_name(r);
+  CHECK_THAT(name, Contains("__few_shot__4shot-seed2__"));
+  r.extra["shots"] = 8;
+  CHECK(record_file_name(r) != name);
+}
+
 TEST_CASE("utc_timestamp writes ISO 8601 UTC to the second", "[unit]") {
   // 2026-11-30T10:04:25Z is 1796033065 seconds after the epoch.
   const auto t = std::chrono::system_clock::from_time_t(1796033065);
