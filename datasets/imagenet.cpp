@@ -2,7 +2,6 @@
 #include "datasets/imagenet.h"
 
 #include <fmt/format.h>
-#include <matio.h>
 
 #include <algorithm>
 #include <filesystem>
@@ -10,90 +9,12 @@
 #include <memory>
 
 #include "datasets/labelled_files.h"
+#include "datasets/mat_file.h"
 
 namespace fs = std::filesystem;
 
 namespace clipbench::datasets {
 namespace {
-
-struct MatFileCloser {
-  void operator()(mat_t* m) const { Mat_Close(m); }
-};
-struct MatVarFreer {
-  void operator()(matvar_t* v) const { Mat_VarFree(v); }
-};
-
-size_t element_count(const matvar_t* v) {
-  size_t n = 1;
-  for (int i = 0; i < v->rank; ++i) n *= v->dims[i];
-  return n;
-}
-
-// A field of element `index` of `synsets`, checked to be present.
-const matvar_t* field(const std::string& dataset, const std::string& file, matvar_t* synsets,
-                      const char* name, size_t index) {
-  const matvar_t* f = Mat_VarGetStructFieldByName(synsets, name, index);
-  if (f == nullptr || f->data == nullptr) {
-    throw DatasetError(
-        fmt::format("{}: {}: synsets({}) has no field {} (expected the devkit's "
-                    "ILSVRC2012_ID, WNID and num_children)",
-                    dataset, file, index + 1, name));
-  }
-  return f;
-}
-
-double scalar(const std::string& dataset, const std::string& file, const matvar_t* v,
-              const char* name, size_t index) {
-  if (element_count(v) != 1) {
-    throw DatasetError(
-        fmt::format("{}: {}: synsets({}).{} is not a scalar", dataset, file, index + 1, name));
-  }
-  switch (v->class_type) {
-    case MAT_C_DOUBLE:
-      return *static_cast<const double*>(v->data);
-    case MAT_C_SINGLE:
-      return *static_cast<const float*>(v->data);
-    case MAT_C_INT8:
-      return *static_cast<const int8_t*>(v->data);
-    case MAT_C_UINT8:
-      return *static_cast<const uint8_t*>(v->data);
-    case MAT_C_INT16:
-      return *static_cast<const int16_t*>(v->data);
-    case MAT_C_UINT16:
-      return *static_cast<const uint16_t*>(v->data);
-    case MAT_C_INT32:
-      return *static_cast<const int32_t*>(v->data);
-    case MAT_C_UINT32:
-      return *static_cast<const uint32_t*>(v->data);
-    case MAT_C_INT64:
-      return static_cast<double>(*static_cast<const int64_t*>(v->data));
-    case MAT_C_UINT64:
-      return static_cast<double>(*static_cast<const uint64_t*>(v->data));
-    default:
-      throw DatasetError(
-          fmt::format("{}: {}: synsets({}).{} is not numeric", dataset, file, index + 1, name));
-  }
-}
-
-std::string text(const std::string& dataset, const std::string& file, const matvar_t* v,
-                 const char* name, size_t index) {
-  if (v->class_type != MAT_C_CHAR) {
-    throw DatasetError(
-        fmt::format("{}: {}: synsets({}).{} is not a string", dataset, file, index + 1, name));
-  }
-  const size_t n = element_count(v);
-  std::string s;
-  if (v->data_size == 1) {
-    s.assign(static_cast<const char*>(v->data), n);
-  } else if (v->data_size == 2) {  // UTF-16 code units: wnids are ASCII
-    const auto* u = static_cast<const uint16_t*>(v->data);
-    for (size_t i = 0; i < n; ++i) s.push_back(static_cast<char>(u[i]));
-  } else {
-    throw DatasetError(fmt::format("{}: {}: synsets({}).{} has {}-byte characters", dataset, file,
-                                   index + 1, name, v->data_size));
-  }
-  return s;
-}
 
 // ILSVRC2012_ID -> wnid of the leaf synsets of the devkit's meta.mat.
 std::map<int64_t, std::string> read_leaf_synsets(const std::string& dataset,
@@ -105,26 +26,17 @@ std::map<int64_t, std::string> read_leaf_synsets(const std::string& dataset,
                     "meta.mat with the `synsets` struct array)",
                     dataset, file));
   }
-  std::unique_ptr<mat_t, MatFileCloser> mat(Mat_Open(file.c_str(), MAT_ACC_RDONLY));
-  if (!mat) throw DatasetError(fmt::format("{}: {} is not a readable MAT file", dataset, file));
-  std::unique_ptr<matvar_t, MatVarFreer> synsets(Mat_VarRead(mat.get(), "synsets"));
-  if (!synsets || synsets->class_type != MAT_C_STRUCT) {
-    throw DatasetError(fmt::format(
-        "{}: {} has no struct array `synsets` (expected the ILSVRC2012 devkit's)", dataset, file));
-  }
+  const MatFile mat(dataset, file);
+  const MatFile::StructArray synsets = mat.struct_array("synsets");
+  const std::vector<int64_t> children = synsets.integers("num_children");
+  const std::vector<int64_t> ids = synsets.integers("ILSVRC2012_ID");
+  const std::vector<std::string> wnids = synsets.text("WNID");
   std::map<int64_t, std::string> leaves;
-  const size_t n = element_count(synsets.get());
-  for (size_t i = 0; i < n; ++i) {
-    const double children = scalar(
-        dataset, file, field(dataset, file, synsets.get(), "num_children", i), "num_children", i);
-    if (children != 0) continue;
-    const double id = scalar(dataset, file, field(dataset, file, synsets.get(), "ILSVRC2012_ID", i),
-                             "ILSVRC2012_ID", i);
-    const std::string wnid =
-        text(dataset, file, field(dataset, file, synsets.get(), "WNID", i), "WNID", i);
-    if (!leaves.emplace(static_cast<int64_t>(id), wnid).second) {
-      throw DatasetError(fmt::format("{}: {}: ILSVRC2012_ID {} occurs twice", dataset, file,
-                                     static_cast<int64_t>(id)));
+  for (size_t i = 0; i < synsets.size(); ++i) {
+    if (children[i] != 0) continue;
+    if (!leaves.emplace(ids[i], wnids[i]).second) {
+      throw DatasetError(
+          fmt::format("{}: {}: ILSVRC2012_ID {} occurs twice", dataset, file, ids[i]));
     }
   }
   if (leaves.empty()) {

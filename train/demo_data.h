@@ -1,6 +1,5 @@
 // Data for the training demo: Fashion-MNIST's idx files read into memory and captioned from the
-// class names. PRIVATE minimal idx reader, to be replaced by the datasets library's `mnist-idx`
-// adapter once it lands.
+// class names.
 #pragma once
 
 #include <cstdint>
@@ -13,14 +12,14 @@
 namespace clipbench::train {
 
 struct LabelledImages {
-  std::vector<Image> images;   // mode kL, 28 x 28 for (Fashion-)MNIST
+  std::vector<Image> images;    // mode kL, 28 x 28 for (Fashion-)MNIST
   std::vector<int64_t> labels;  // 0-based class index per image
 };
 
-// Reads `<dir>/<split>-images-idx3-ubyte.gz` and `<dir>/<split>-labels-idx1-ubyte.gz` (split
-// "train" or "t10k"; gzip or plain, through zlib). `limit` > 0 keeps only the first `limit`
-// images. Throws FileError naming the file when it is missing or truncated, Error for a wrong
-// magic number or when the image and label counts differ.
+// Reads `<dir>/<split>-images-idx3-ubyte[.gz]` and `<dir>/<split>-labels-idx1-ubyte[.gz]` (split
+// "train" or "t10k") through datasets::open_mnist_idx. `limit` > 0 keeps only the first `limit`
+// images. Throws datasets::DatasetError naming the file when it is missing, truncated, has a wrong
+// magic number, or when the image and label counts differ.
 LabelledImages read_idx_split(const std::string& dir, const std::string& split, int64_t limit = 0);
 
 // Captions each image as one template (chosen by mt19937_64(seed), uniformly) filled with the

@@ -1,9 +1,11 @@
-// Tests of the demo's private idx reader and captioning, on small gzip idx files written here.
+// Tests of the demo's idx loading (through the mnist-idx adapter) and captioning, on small gzip idx
+// files written here.
 #include "train/demo_data.h"
 
 #include <zlib.h>
 
 #include "clip/errors.h"
+#include "datasets/format_registry.h"
 #include "tests/support/catch.h"
 #include "tests/support/temp_dir.h"
 
@@ -58,7 +60,9 @@ TEST_CASE("idx files are read as gray images with labels", "[unit]") {
 
 TEST_CASE("idx reader errors name the file", "[unit]") {
   TempDir dir;
-  CHECK_THROWS_AS(t::read_idx_split(dir.path(), "train"), clipbench::FileError);
+  CHECK_THROWS_AS(t::read_idx_split(dir.path(), "train"), clipbench::datasets::DatasetError);
+  CHECK_THROWS_WITH(t::read_idx_split(dir.path(), "train"),
+                    Catch::Contains("train-images-idx3-ubyte"));
   write_split(dir.path(), 4);
   CHECK_THROWS_WITH(t::read_idx_split(dir.path(), "train"), Catch::Contains("4 labels"));
 }
