@@ -39,14 +39,10 @@ void run_probe(ProbeCommand& c) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
     CLIP model = build_model(ck.state_dict, ck.path);
     const auto released = harness::released_model_name(model->config());
-    fx.name = !c.name.empty() ? c.name
-              : released      ? *released
-                              : harness::describe_config(model->config());
-    fx.hash = harness::sha256_path(c.checkpoint);
-    fx.resolution = model->config().image_resolution;
-    fx.normalization = Normalization::clip();
-    fx.preprocessing = fmt::format("clip-bicubic-{}", fx.resolution);
-    fx.encode = [model](const at::Tensor& images) mutable { return model->encode_image(images); };
+    const std::string name = !c.name.empty() ? c.name
+                             : released      ? *released
+                                             : harness::describe_config(model->config());
+    fx = harness::clip_feature_extractor(model, name, harness::sha256_path(c.checkpoint));
     c.options.checkpoint = c.checkpoint;
   } else {
     baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);
@@ -66,7 +62,7 @@ void run_probe(ProbeCommand& c) {
   for (int i = 0; i < c.seeds; ++i) seeds.push_back(static_cast<uint64_t>(i));
   for (const auto& id : ids) {
     if (c.shots.empty()) {
-      const auto r = harness::evaluate_linear_probe(fx, id, c.options);
+      const auto r = harness::evaluate_linear_probe(fx, id, c.options).record;
       fmt::print("{:<16} {:<18} linear_probe  accuracy {:7.2f}  n={}  log10 C={}\n", r.dataset,
                  r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
       continue;

@@ -8,6 +8,7 @@
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
 #include "harness/loaded_model.h"
+#include "harness/probe_eval.h"
 #include "harness/suite.h"
 #include "harness/zero_shot_eval.h"
 
@@ -25,9 +26,9 @@ void run_suite(const RunCommand& c) {
   const harness::Suite suite = harness::load_suite(c.suite);
   const auto jobs = harness::suite_jobs(suite);
   const std::string out = c.out.empty() ? suite.out : c.out;
-  spdlog::info("suite {}: {} checkpoint(s) x {} dataset(s) x {} task(s) = {} jobs -> {}", suite.name,
-               suite.checkpoints.size(), suite.datasets.size(), suite.tasks.size(), jobs.size(),
-               out);
+  spdlog::info("suite {}: {} checkpoint(s) x {} dataset(s) x {} task(s) = {} jobs -> {}",
+               suite.name, suite.checkpoints.size(), suite.datasets.size(), suite.tasks.size(),
+               jobs.size(), out);
   std::vector<std::string> failed;
   size_t written = 0, skipped = 0;
   size_t loaded_index = static_cast<size_t>(-1);
@@ -41,6 +42,23 @@ void run_suite(const RunCommand& c) {
         model = harness::LoadedModel{};
         model = harness::load_model(ck.path, ck.vocab, suite.device, ck.name);
         loaded_index = job.checkpoint;
+      }
+      if (job.task == "linear_probe") {
+        harness::ProbeOptions po;
+        po.data_root = ds.data_root;
+        po.out_dir = out;
+        po.force = c.force;
+        po.model = model.name;
+        po.checkpoint = model.checkpoint;
+        po.device = model.device;
+        po.loader.batch_size = suite.batch_size;
+        po.loader.threads = suite.threads;
+        po.loader.limit = suite.limit;
+        const auto probe = harness::evaluate_linear_probe(
+            harness::clip_feature_extractor(model.model, model.name, model.checkpoint_hash), ds.id,
+            po);
+        (probe.skipped ? skipped : written) += 1;
+        continue;
       }
       harness::ZeroShotOptions o;
       o.data_root = ds.data_root;

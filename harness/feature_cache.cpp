@@ -16,6 +16,18 @@
 
 namespace clipbench::harness {
 
+FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
+                                        const std::string& hash) {
+  FeatureExtractor fx;
+  fx.name = name;
+  fx.hash = hash;
+  fx.resolution = model->config().image_resolution;
+  fx.normalization = Normalization::clip();
+  fx.preprocessing = fmt::format("clip-bicubic-{}", fx.resolution);
+  fx.encode = [model](const at::Tensor& images) mutable { return model->encode_image(images); };
+  return fx;
+}
+
 SplitFeatures extract_features(const FeatureExtractor& extractor, const std::string& dataset_id,
                                const std::string& data_root, const std::string& split,
                                LoaderOptions loader, const std::string& cache_dir) {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "clip/clip_model.h"
 #include "harness/batch_loader.h"
 
 namespace clipbench::harness {
@@ -21,6 +22,12 @@ struct FeatureExtractor {
   // float32 [B, 3, R, R] -> float [B, D] (CLIP: projected image features; ResNet-50: pooled).
   std::function<at::Tensor(const at::Tensor&)> encode;
 };
+
+// CLIP's image features (encode_image: the projected embedding, float [B, embed_dim]) of `model`
+// at its resolution with CLIP's normalization; cache key preprocessing "clip-bicubic-<res>".
+// `hash` is the checkpoint's "sha256:<hex>".
+FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
+                                        const std::string& hash);
 
 struct SplitFeatures {
   at::Tensor features;  // float32 [N, D], CPU

@@ -109,8 +109,8 @@ reports::ResultRecord probe_record(const FeatureExtractor& extractor, const std:
 
 }  // namespace
 
-reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
-                                            const std::string& dataset_id, const ProbeOptions& o) {
+ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std::string& dataset_id,
+                                   const ProbeOptions& o) {
   namespace fs = std::filesystem;
   const datasets::DatasetInfo& info = probe_info(dataset_id);
   reports::ResultRecord r = probe_record(extractor, dataset_id, info, o);
@@ -119,7 +119,7 @@ reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
   if (!o.force && reports::record_exists(o.out_dir, file)) {
     spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
                  dataset_id, file);
-    return reports::read_record((fs::path(o.out_dir) / file).string());
+    return {reports::read_record((fs::path(o.out_dir) / file).string()), true};
   }
   const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
   const auto t0 = std::chrono::steady_clock::now();
@@ -143,7 +143,7 @@ reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
   const std::string path = reports::write_record(o.out_dir, r);
   spdlog::info("{} {} linear probe: accuracy {:.2f} (log10 C = {}) -> {}", o.model, dataset_id,
                r.value, result.choice.best_log10_C, path);
-  return r;
+  return {r, false};
 }
 
 std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,

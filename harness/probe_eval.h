@@ -28,12 +28,16 @@ struct ProbeOptions {
   std::string device = "cpu";
 };
 
+struct ProbeOutcome {
+  reports::ResultRecord record;  // written now, or read back when skipped
+  bool skipped = false;          // the record existed (and force was off)
+};
+
 // Runs the probe on the catalogue's probe splits (probe_train_split, probe_val_split or the
 // hold-out, eval_split for test) and writes one "linear_probe" record (seed 0). Skips when the
-// record exists unless force. Returns the record (written or existing).
-reports::ResultRecord evaluate_linear_probe(const FeatureExtractor& extractor,
-                                            const std::string& dataset_id,
-                                            const ProbeOptions& options);
+// record exists unless force.
+ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std::string& dataset_id,
+                                   const ProbeOptions& options);
 
 // Few-shot probes (baselines::few_shot_probe) on the same splits and cached features: for each k
 // in `shots` and each seed in `seeds`, k training rows per class (from the probe train split minus

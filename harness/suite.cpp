@@ -76,8 +76,9 @@ Suite load_suite(const std::string& path) {
   s.prompts = parse_prompt_modes(get<std::vector<std::string>>(j, "prompts", s.prompts, path));
   s.tasks = get<std::vector<std::string>>(j, "tasks", s.tasks, path);
   for (const auto& t : s.tasks)
-    if (t != "zero_shot")
-      throw Error(fmt::format("{}: unknown task '{}' (this clipbench runs: zero_shot)", path, t));
+    if (t != "zero_shot" && t != "linear_probe")
+      throw Error(fmt::format(
+          "{}: unknown task '{}' (this clipbench runs: zero_shot, linear_probe)", path, t));
 
   if (!j.contains("checkpoints") || !j["checkpoints"].is_array() || j["checkpoints"].empty())
     throw Error(fmt::format("{}: 'checkpoints' must be a non-empty array", path));

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "harness/probe_eval.h"
@@ -114,4 +115,32 @@ TEST_CASE("probe --shots fits few-shot probes, one record per k and seed", "[par
   INFO(big.out);
   CHECK(big.exit_code == 2);
   CHECK_THAT(big.out, Catch::Contains("class"));
+}
+
+TEST_CASE("a suite's linear_probe task writes the probe record and resumes", "[parity]") {
+  clipbench::test::TempDir dir;
+  const nlohmann::json suite = {
+      {"schema_version", 1},
+      {"name", "probe-smoke"},
+      {"out", "results"},
+      {"data_root", "/usr/share/datasets"},
+      {"limit", 400},
+      {"tasks", {"zero_shot", "linear_probe"}},
+      {"prompts", {"raw"}},
+      {"checkpoints",
+       {{{"path", fixture("models/tiny-vit/model.safetensors")},
+         {"vocab", clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz")}}}},
+      {"datasets", {"fashion_mnist"}}};
+  std::ofstream(dir.file("suite.json")) << suite.dump(1);
+  const std::string cmd = clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1";
+  const auto r = run_command(cmd);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto records = clipbench::reports::read_results(dir.file("results"));
+  REQUIRE(records.size() == 2);
+  std::set<std::string> tasks;
+  for (const auto& rec : records) tasks.insert(rec.task);
+  CHECK(tasks == std::set<std::string>{"zero_shot", "linear_probe"});
+  const auto again = run_command(cmd);
+  CHECK_THAT(again.out, Catch::Contains("0 record(s) written, 2 already done"));
 }
