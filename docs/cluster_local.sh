@@ -61,9 +61,12 @@ same "job array (2 shards)" "$work/single" "$work/array"
 SLURM_ARRAY_TASK_ID=0 SLURM_ARRAY_TASK_COUNT=2 "$clipbench" run --suite "$suite" --out "$work/array" 2>/dev/null
 
 # 3. torchrun --nproc_per_node=2 --no-python clipbench eval ...: 2 ranks on 127.0.0.1.
+t0=$(seconds)
 "$clipbench" eval --checkpoint "$repo/../shared/fixtures/models/tiny-vit/model.safetensors" --vocab "$vocab" \
   --dataset fashion_mnist --data-root /usr/share/datasets --limit 2000 --batch-size 128 --out "$work/eval-single" \
   2> "$work/eval-single.log" > /dev/null
+t1=$(seconds)
+echo "cluster_local: eval, single process: $(echo "$t1 - $t0" | bc) s"
 port=$(free_port)
 t0=$(seconds)
 for rank in 0 1; do

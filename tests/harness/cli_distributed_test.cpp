@@ -63,7 +63,7 @@ std::map<std::string, clipbench::reports::ResultRecord> by_file(const std::strin
 void check_same_results(const clipbench::reports::ResultRecord& a,
                         const clipbench::reports::ResultRecord& b) {
   CHECK(a.value == b.value);
-  CHECK(a.metrics == b.metrics);
+  CHECK((a.metrics == b.metrics));
   CHECK(a.n == b.n);
   CHECK(a.skipped == b.skipped);
   CHECK(a.num_classes == b.num_classes);
@@ -138,7 +138,7 @@ TEST_CASE("a rank that dies makes the other fail with an error naming rank and t
   CHECK(ranks[0].exit_code == 2);
   CHECK_THAT(ranks[0].out, Catch::Contains("rank 0 of 2"));
   CHECK_THAT(ranks[0].out, Catch::Contains("timeout of 20 s"));
-  CHECK_FALSE(fs::exists(out) && !clipbench::reports::read_results(out).empty());
+  CHECK((!fs::exists(out) || clipbench::reports::read_results(out).empty()));
 }
 
 TEST_CASE("WORLD_SIZE without MASTER_ADDR is bad input, not a hang", "[unit]") {
