@@ -198,6 +198,24 @@ TEST_CASE("ranks out of step or missing fail with a DistributedError instead of 
                                }),
                       Catch::Contains("out of step"));
   }
+  SECTION("a rank that stays silent: the gather times out instead of hanging") {
+    bool threw = false;
+    on_ranks(2, std::chrono::milliseconds(1000), [&](ProcessGroup& g) {
+      if (g.context().rank == 1) {
+        std::this_thread::sleep_for(std::chrono::seconds(4));  // alive, but never gathers
+        return;
+      }
+      try {
+        g.gather_to_root(torch::zeros({3}), "silent test");
+      } catch (const DistributedError& e) {
+        threw = true;
+        CHECK_THAT(e.what(), Catch::Contains("silent test"));
+        CHECK_THAT(e.what(), Catch::Contains("rank 0 of 2"));
+        CHECK_THAT(e.what(), Catch::Contains("timeout of 1 s"));
+      }
+    });
+    CHECK(threw);
+  }
   SECTION("a rank that never starts: the rendezvous times out naming the rank") {
     const int port = clipbench::test::free_port();
     try {
