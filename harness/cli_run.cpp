@@ -32,9 +32,9 @@ void run_suite(const RunCommand& c) {
   std::vector<harness::SuiteJob> jobs;
   for (size_t j : harness::shard_jobs(all_jobs.size(), shard)) jobs.push_back(all_jobs[j]);
   const std::string out = c.out.empty() ? suite.out : c.out;
-  spdlog::info("suite {}: {} checkpoint(s) x {} dataset(s) x {} task(s) = {} jobs -> {}", suite.name,
-               suite.checkpoints.size(), suite.datasets.size(), suite.tasks.size(), all_jobs.size(),
-               out);
+  spdlog::info("suite {}: {} checkpoint(s) x {} dataset(s) x {} task(s) = {} jobs -> {}",
+               suite.name, suite.checkpoints.size(), suite.datasets.size(), suite.tasks.size(),
+               all_jobs.size(), out);
   if (shard.count > 1)
     spdlog::info("shard {}/{} (from {}): {} of the {} jobs", shard.index, shard.count, shard.source,
                  jobs.size(), all_jobs.size());
@@ -79,10 +79,10 @@ void run_suite(const RunCommand& c) {
     }
   }
   if (!ctx.is_root()) return;
-  const std::string shard_note =
-      shard.count > 1 ? fmt::format(" (shard {}/{}: {} of {} jobs)", shard.index, shard.count,
-                                    jobs.size(), all_jobs.size())
-                      : "";
+  const std::string shard_note = shard.count > 1
+                                     ? fmt::format(" (shard {}/{}: {} of {} jobs)", shard.index,
+                                                   shard.count, jobs.size(), all_jobs.size())
+                                     : "";
   fmt::print("suite {}{}: {} record(s) written, {} already done, {} job(s) failed; results in {}\n",
              suite.name, shard_note, written, skipped, failed.size(), out);
   for (const auto& f : failed) fmt::print("  failed: {}\n", f);

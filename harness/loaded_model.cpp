@@ -56,8 +56,10 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                         index_text.find_first_not_of("0123456789") == std::string::npos;
     const int index = digits ? std::stoi(index_text) : -1;
     if (index < 0 || index >= static_cast<int>(torch::cuda::device_count()))
-      throw Error(fmt::format("device '{}': expected cuda or cuda:N with N below the {} visible "
-                              "GPU(s)", device, torch::cuda::device_count()));
+      throw Error(
+          fmt::format("device '{}': expected cuda or cuda:N with N below the {} visible "
+                      "GPU(s)",
+                      device, torch::cuda::device_count()));
     m.model->to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
     m.device = fmt::format("cuda:{}", index);
   } else {

@@ -202,9 +202,9 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     std::vector<int8_t> flat_targets;
     for (const auto& row : targets) {
       if (dataset->multi_label() && static_cast<int64_t>(row.size()) != num_classes)
-        throw datasets::DatasetError(fmt::format(
-            "{} {}: a sample has {} targets, expected one per class ({})", dataset_id, split_label,
-            row.size(), num_classes));
+        throw datasets::DatasetError(
+            fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
+                        split_label, row.size(), num_classes));
       flat_targets.insert(flat_targets.end(), row.begin(), row.end());
     }
     const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);

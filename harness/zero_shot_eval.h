@@ -41,9 +41,9 @@ struct ZeroShotOutcome {
 // once and scored against each mode's classifier; class embeddings are cached per (checkpoint
 // hash, template-set hash) under <out_dir>/cache/text/. Each record is written atomically as soon
 // as its mode is scored. A limited run (loader.limit > 0) records its split as
-// "<split>-first-<limit>" so it never stands in for a full run. Throws DatasetError / RegistryError /
-// ImageDecodeError (unless skip_unreadable) with the dataset and file named; DistributedError when
-// a collective fails (options.group).
+// "<split>-first-<limit>" so it never stands in for a full run. Throws DatasetError / RegistryError
+// / ImageDecodeError (unless skip_unreadable) with the dataset and file named; DistributedError
+// when a collective fails (options.group).
 ZeroShotOutcome evaluate_zero_shot(LoadedModel& model, const std::string& dataset_id,
                                    const ZeroShotOptions& options);
 
