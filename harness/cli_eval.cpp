@@ -8,6 +8,7 @@
 #include "clip/errors.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
+#include "harness/distributed.h"
 #include "harness/eval_options.h"
 #include "harness/loaded_model.h"
 #include "harness/zero_shot_eval.h"
@@ -20,14 +21,22 @@ struct EvalCommand {
   std::vector<std::string> datasets;
   harness::ZeroShotOptions options;
   std::vector<std::string> modes = {"raw", "single", "ensemble"};
+  double dist_timeout = harness::kDefaultDistributedTimeout.count();  // seconds
 };
 
 void run_eval(EvalCommand& c) {
   c.options.modes = harness::parse_prompt_modes(c.modes);
   const auto ids = harness::parse_dataset_ids(c.datasets);
-  harness::LoadedModel model = harness::load_model(c.checkpoint, c.vocab, c.device, c.name);
+  // Data parallel under torchrun / srun (harness/distributed.h): rank 0 prints and writes.
+  const auto ctx = harness::distributed_context_from_env();
+  const auto group = harness::join_process_group(
+      ctx, std::chrono::milliseconds(static_cast<int64_t>(c.dist_timeout * 1000)));
+  c.options.group = group.get();
+  harness::LoadedModel model =
+      harness::load_model(c.checkpoint, c.vocab, harness::rank_device(c.device, ctx), c.name);
   for (const auto& id : ids) {
     const auto outcome = harness::evaluate_zero_shot(model, id, c.options);
+    if (!ctx.is_root()) continue;
     for (const auto& r : outcome.records)
       fmt::print("{:<16} {:<10} {:<9} {:<22} {:7.2f}  n={}\n", r.dataset, r.split, r.prompt_mode,
                  r.metric, r.value, r.n);
@@ -80,6 +89,11 @@ void add_eval_command(CLI::App& app) {
                   "Name the model for the paper comparison (default: recognised from its "
                   "architecture, e.g. ViT-B/32)");
   cmd->add_flag("--force", c->options.force, "Re-run jobs whose record already exists");
+  cmd->add_option("--dist-timeout", c->dist_timeout,
+                  "Data-parallel runs (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS, see "
+                  "docs/cluster.md): seconds a rank waits for the others at each exchange")
+      ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
   cmd->add_flag("--skip-unreadable", c->options.loader.skip_unreadable,
                 "Skip images that cannot be read or decoded (counted in the record) instead of "
                 "stopping");

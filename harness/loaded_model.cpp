@@ -47,14 +47,23 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   m.name = !name.empty() ? name : released ? *released : describe_config(m.model->config());
   if (device == "cpu") {
     m.device = "cpu";
-  } else if (device == "cuda") {
+  } else if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
     if (!torch::cuda::is_available())
       throw Error("--device cuda: CUDA is not available (this LibTorch build or machine has no "
                   "usable GPU); use --device cpu");
-    m.model->to(torch::Device(torch::kCUDA, 0));
-    m.device = "cuda:0";
+    const std::string index_text = device == "cuda" ? "0" : device.substr(5);
+    const bool digits = !index_text.empty() && index_text.size() < 4 &&
+                        index_text.find_first_not_of("0123456789") == std::string::npos;
+    const int index = digits ? std::stoi(index_text) : -1;
+    if (index < 0 || index >= static_cast<int>(torch::cuda::device_count()))
+      throw Error(
+          fmt::format("device '{}': expected cuda or cuda:N with N below the {} visible "
+                      "GPU(s)",
+                      device, torch::cuda::device_count()));
+    m.model->to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
+    m.device = fmt::format("cuda:{}", index);
   } else {
-    throw Error(fmt::format("unknown device '{}': expected cpu or cuda", device));
+    throw Error(fmt::format("unknown device '{}': expected cpu, cuda or cuda:N", device));
   }
   const std::string vocab_path = find_vocabulary(vocab, ck.path);
   m.tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(vocab_path));

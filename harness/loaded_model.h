@@ -29,7 +29,8 @@ std::optional<std::string> released_model_name(const CLIPConfig& config);
 std::string describe_config(const CLIPConfig& config);
 
 // Reads the checkpoint (any supported format), builds the model strictly, moves it to `device`
-// ("cpu" or "cuda"; Error when CUDA is not available in this build / machine), finds the
+// ("cpu", "cuda" = "cuda:0", or "cuda:N"; Error when CUDA is not available in this build /
+// machine or N is not a visible GPU), finds the
 // vocabulary (find_vocabulary: `vocab`, beside the checkpoint, $CLIPBENCH_VOCAB) and hashes the
 // checkpoint. `name` overrides the recognised name (for the paper comparison, e.g. a fine-tuned
 // copy of ViT-B/32 that should still be compared to ViT-B/32).

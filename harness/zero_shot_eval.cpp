@@ -15,6 +15,7 @@
 #include "datasets/format_registry.h"
 #include "datasets/prompts.h"
 #include "harness/cli_common.h"
+#include "harness/distributed.h"
 #include "harness/metrics.h"
 #include "harness/progress.h"
 #include "harness/zero_shot.h"
@@ -22,8 +23,32 @@
 namespace clipbench::harness {
 namespace {
 
+// Samples [begin, end) of a split, as a split of their own: one rank's shard.
+class ShardView : public datasets::Dataset {
+ public:
+  ShardView(const datasets::Dataset& base, ShardRange range) : base_(base), range_(range) {}
+  size_t size() const override { return static_cast<size_t>(range_.size()); }
+  datasets::Sample get(size_t index) const override {
+    return base_.get(static_cast<size_t>(range_.begin) + index);
+  }
+  const std::vector<std::string>& classes() const override { return base_.classes(); }
+  bool multi_label() const override { return base_.multi_label(); }
+  std::string source() const override { return base_.source(); }
+
+ private:
+  const datasets::Dataset& base_;
+  ShardRange range_;
+};
+
+// Rank 0's copy of a rank-ordered gather, concatenated (rank order = split order).
+at::Tensor gather_cat(ProcessGroup& group, const at::Tensor& local, const std::string& what) {
+  const auto parts = group.gather_to_root(local, what);
+  return parts.empty() ? at::Tensor() : torch::cat(parts);
+}
+
 // The class embeddings of one prompt mode, from the cache folder when present and well-formed
-// (shape [D, C], float32), else computed and stored there atomically.
+// (shape [D, C], float32), else computed and stored there atomically (only by rank 0 of a
+// data-parallel run: the ranks would race on the temp file).
 at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::string>>& names,
                              const std::vector<std::string>& templates, const std::string& hash,
                              const ZeroShotOptions& o) {
@@ -48,6 +73,7 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
     }
   }
   at::Tensor w = zero_shot_classifier(m.model, *m.tokenizer, names, templates, o.truncate);
+  if (o.group && !o.group->context().is_root()) return w;
   fs::create_directories(dir, ec);
   write_safetensors(file, {{"classifier", w.cpu().contiguous()}},
                     {{"checkpoint_hash", m.checkpoint_hash}, {"template_set_hash", hash}});
@@ -75,6 +101,8 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   };
   ZeroShotOutcome outcome;
   std::vector<ModeJob> jobs;
+  std::vector<ModeJob> candidates;
+  std::vector<int8_t> needed;  // 1: the mode's record must be (re)computed
   for (const auto& mode_name : o.modes) {
     ModeJob job;
     job.mode = prompt_mode(mode_name).name;
@@ -93,14 +121,25 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.num_templates = static_cast<int64_t>(job.templates.size());
     r.device = m.device;
     r.precision = "fp32";
-    const std::string file = reports::record_file_name(r);
-    if (!o.force && reports::record_exists(o.out_dir, file)) {
+    needed.push_back(o.force || !reports::record_exists(o.out_dir, reports::record_file_name(r)));
+    candidates.push_back(std::move(job));
+  }
+  if (o.group) {
+    // Rank 0's results folder decides (the ranks may not share one); all ranks follow it.
+    const auto all = o.group->all_gather(
+        torch::tensor(std::vector<int64_t>(needed.begin(), needed.end()), torch::kLong),
+        fmt::format("{} {} modes to run", m.name, dataset_id));
+    for (size_t i = 0; i < needed.size(); ++i) needed[i] = all[0][i].item<int64_t>() != 0;
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (!needed[i]) {
+      const std::string file = reports::record_file_name(candidates[i].record);
       spdlog::info("{} {} {}: {} exists, skipping (use --force to re-run)", m.name, dataset_id,
-                   job.mode, file);
+                   candidates[i].mode, file);
       outcome.skipped.push_back(file);
-      continue;
+    } else {
+      jobs.push_back(std::move(candidates[i]));
     }
-    jobs.push_back(std::move(job));
   }
   if (jobs.empty()) return outcome;
 
@@ -113,11 +152,23 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
 
   LoaderOptions lo = o.loader;
   lo.resolution = m.model->config().image_resolution;
-  BatchLoader loader(*dataset, lo);
+  std::string label = fmt::format("{} {} {}", m.name, dataset_id, split_label);
+  std::unique_ptr<ShardView> shard;
+  if (o.group) {
+    // Whole batches per rank: each rank encodes exactly the batches a single process would.
+    const auto& ctx = o.group->context();
+    int64_t total = static_cast<int64_t>(dataset->size());
+    if (lo.limit > 0) total = std::min(total, lo.limit);
+    const ShardRange range = shard_range(total, lo.batch_size, ctx.rank, ctx.world_size);
+    shard = std::make_unique<ShardView>(*dataset, range);
+    lo.limit = 0;
+    label += fmt::format(" rank {}/{} [{}, {})", ctx.rank, ctx.world_size, range.begin, range.end);
+  }
+  BatchLoader loader(shard ? static_cast<const datasets::Dataset&>(*shard) : *dataset, lo);
   std::vector<int64_t> labels;
   std::vector<std::vector<int8_t>> targets;
   int64_t skipped = 0, done = 0;
-  Progress progress(fmt::format("{} {} {}", m.name, dataset_id, split_label), loader.num_samples());
+  Progress progress(label, loader.num_samples());
   torch::NoGradGuard no_grad;
   while (auto batch = loader.next()) {
     skipped += batch->skipped;
@@ -137,6 +188,47 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     if (o.progress) progress.update(done);
   }
   if (o.progress) progress.finish();
+  if (o.group) {
+    // Gather every rank's rows on rank 0, in rank order (= the split's order).
+    const std::string what = fmt::format("{} {} {}", m.name, dataset_id, split_label);
+    std::vector<int8_t> flat_targets;
+    for (const auto& row : targets) {
+      if (dataset->multi_label() && static_cast<int64_t>(row.size()) != num_classes)
+        throw datasets::DatasetError(
+            fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
+                        split_label, row.size(), num_classes));
+      flat_targets.insert(flat_targets.end(), row.begin(), row.end());
+    }
+    const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);
+    const at::Tensor all_labels =
+        gather_cat(*o.group, torch::tensor(labels, cpu_long), what + " labels");
+    const at::Tensor all_targets = gather_cat(
+        *o.group, torch::tensor(flat_targets, torch::TensorOptions().dtype(torch::kChar)),
+        what + " targets");
+    const at::Tensor all_skipped =
+        gather_cat(*o.group, torch::tensor({skipped}, cpu_long), what + " skipped");
+    for (auto& job : jobs) {
+      const at::Tensor all_scores = gather_cat(
+          *o.group, torch::tensor(job.scores, torch::TensorOptions().dtype(torch::kFloat)),
+          what + " " + job.mode + " scores");
+      if (!o.group->context().is_root()) continue;
+      const float* p = all_scores.data_ptr<float>();
+      job.scores.assign(p, p + all_scores.numel());
+    }
+    if (!o.group->context().is_root()) return outcome;  // rank 0 writes the records
+    const int64_t* l = all_labels.data_ptr<int64_t>();
+    labels.assign(l, l + all_labels.numel());
+    targets.clear();
+    if (dataset->multi_label()) {
+      if (all_targets.numel() != static_cast<int64_t>(labels.size()) * num_classes)
+        throw DistributedError(fmt::format("{}: gathered {} targets for {} samples of {} classes",
+                                           what, all_targets.numel(), labels.size(), num_classes));
+      const int8_t* t = all_targets.data_ptr<int8_t>();
+      for (int64_t i = 0; i < static_cast<int64_t>(labels.size()); ++i)
+        targets.emplace_back(t + i * num_classes, t + (i + 1) * num_classes);
+    }
+    skipped = all_skipped.sum().item<int64_t>();
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const int64_t n = static_cast<int64_t>(labels.size());
@@ -176,6 +268,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
     r.extra["source"] = dataset->source();
     r.extra["batch_size"] = lo.batch_size;
+    if (o.group) r.extra["world_size"] = o.group->context().world_size;
     const std::string path = reports::write_record(o.out_dir, r);
     spdlog::info("{} {} {} {}: {} = {:.2f} (n = {}) -> {}", m.name, dataset_id, split_label,
                  job.mode, r.metric, r.value, n, path);

@@ -12,6 +12,8 @@
 
 namespace clipbench::harness {
 
+class ProcessGroup;
+
 struct ZeroShotOptions {
   std::string data_root;        // folder holding the datasets (catalogue layouts)
   std::string split;            // "" -> the catalogue's eval_split
@@ -22,6 +24,11 @@ struct ZeroShotOptions {
   bool force = false;               // re-run modes whose record exists
   bool truncate = false;            // truncate prompts longer than the context length
   bool progress = true;
+  // Data parallel (harness/distributed.h): when set, this rank encodes only its shard_range of the
+  // split (whole batches), rank 0 gathers every rank's scores, labels and skip counts, computes
+  // the metrics and writes the records (identical to a single-process run); other ranks return
+  // no records. Rank 0 decides which modes are skipped. Not owned.
+  ProcessGroup* group = nullptr;
 };
 
 struct ZeroShotOutcome {
@@ -34,8 +41,9 @@ struct ZeroShotOutcome {
 // once and scored against each mode's classifier; class embeddings are cached per (checkpoint
 // hash, template-set hash) under <out_dir>/cache/text/. Each record is written atomically as soon
 // as its mode is scored. A limited run (loader.limit > 0) records its split as
-// "<split>-first-<limit>" so it never stands in for a full run. Throws DatasetError / RegistryError /
-// ImageDecodeError (unless skip_unreadable) with the dataset and file named.
+// "<split>-first-<limit>" so it never stands in for a full run. Throws DatasetError / RegistryError
+// / ImageDecodeError (unless skip_unreadable) with the dataset and file named; DistributedError
+// when a collective fails (options.group).
 ZeroShotOutcome evaluate_zero_shot(LoadedModel& model, const std::string& dataset_id,
                                    const ZeroShotOptions& options);
 
