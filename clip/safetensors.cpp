@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 #include <torch/torch.h>
+#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -187,7 +188,8 @@ void write_safetensors(const std::string& path, const StateDict& tensors,
   }
   std::string h = header.dump();
   while ((h.size() + 8) % 8 != 0) h.push_back(' ');  // align the data section to 8 bytes
-  const std::string tmp = path + ".tmp";
+  // A per-process temp name: shards of a job array may write the same cache entry at once.
+  const std::string tmp = fmt::format("{}.{}.tmp", path, static_cast<long>(getpid()));
   {
     std::ofstream out(tmp, std::ios::binary);
     if (!out) throw FileError(fmt::format("cannot write {}", tmp));

@@ -29,8 +29,8 @@ SafetensorsFile read_safetensors(const std::string& path);
 bool looks_like_safetensors(const std::string& path);
 
 // Writes `tensors` (any device; written from contiguous CPU copies, keys in map order) atomically
-// (temp file and rename). Throws FileError on I/O failure and CheckpointError for a dtype
-// safetensors cannot hold.
+// (a per-process temp file "<path>.<pid>.tmp", then rename). Throws FileError on I/O failure and
+// CheckpointError for a dtype safetensors cannot hold.
 void write_safetensors(const std::string& path, const StateDict& tensors,
                        const std::map<std::string, std::string>& metadata = {});
 
