@@ -303,6 +303,27 @@ void unpremultiply(Image& im) {
 
 void set_resize_simd_enabled(bool enabled) { g_simd_enabled = enabled; }
 
+ResampleAxis bicubic_resample_axis(int64_t in_size, int64_t out_size) {
+  if (in_size < 1 || out_size < 1)
+    throw std::invalid_argument("bicubic_resample_axis: sizes must be positive (got " +
+                                std::to_string(in_size) + " -> " + std::to_string(out_size) + ")");
+  ResampleAxis a;
+  if (in_size == out_size) {
+    a.ksize = 1;
+    a.first.resize(out_size);
+    for (int64_t i = 0; i < out_size; ++i) a.first[i] = static_cast<int32_t>(i);
+    a.count.assign(out_size, 1);
+    a.fixed.assign(out_size, 1 << kPrecisionBits);
+    return a;
+  }
+  Coefficients c = compute_coefficients(in_size, 0.0, static_cast<double>(in_size), out_size);
+  a.ksize = c.ksize;
+  a.first.assign(c.first.begin(), c.first.end());
+  a.count.assign(c.count.begin(), c.count.end());
+  a.fixed = std::move(c.fixed);
+  return a;
+}
+
 Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t cw, int64_t ch) {
   if (x0 < 0 || y0 < 0 || cw <= 0 || ch <= 0 || x0 + cw > in.width || y0 + ch > in.height) {
     throw std::invalid_argument("crop window outside the image");

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "clip/image.h"
 
@@ -30,6 +31,18 @@ Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t 
 // The fixed-point loops run with AVX2 where the CPU has it, else with the baseline ISA; both give
 // identical results. Tests call this with false to exercise the baseline loops too.
 void set_resize_simd_enabled(bool enabled);
+
+// One axis of the 8-bit bicubic resample above, for other implementations of the same arithmetic
+// (the CUDA kernels of clip/cuda/): output position i reads count[i] inputs from first[i] with the
+// 22-bit fixed-point weights fixed[i * ksize + t]; result clip8((2^21 + sum) >> 22). When
+// in_size == out_size (a pass Pillow skips) the axis is the identity: one tap of weight 2^22,
+// which reproduces the input exactly. Throws std::invalid_argument when a size is not positive.
+struct ResampleAxis {
+  int ksize = 0;
+  std::vector<int32_t> first, count;  // out_size entries
+  std::vector<int32_t> fixed;         // out_size * ksize entries (zero beyond count[i])
+};
+ResampleAxis bicubic_resample_axis(int64_t in_size, int64_t out_size);
 
 // Pixels of a window of an image (Image.crop inside the bounds).
 Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t crop_w, int64_t crop_h);

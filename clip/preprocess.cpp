@@ -62,23 +62,28 @@ namespace {
 
 void write_normalized(const Image& rgb, const Normalization& norm, float* out) {
   if (rgb.mode != ImageMode::kRGB) throw std::invalid_argument("to_normalized_tensor: needs RGB");
-  float lut[3][256];
-  for (int c = 0; c < 3; ++c) {
-    for (int v = 0; v < 256; ++v) {
-      const float scaled = static_cast<float>(v) / 255.0f;  // ToTensor
-      lut[c][v] = (scaled - norm.mean[c]) / norm.std[c];    // Normalize
-    }
-  }
+  const std::array<float, 3 * 256> lut = normalization_lut(norm);
   const int64_t plane = rgb.width * rgb.height;
   const uint8_t* s = rgb.data.data();
   for (int64_t i = 0; i < plane; ++i) {
-    out[i] = lut[0][s[3 * i]];
-    out[plane + i] = lut[1][s[3 * i + 1]];
-    out[2 * plane + i] = lut[2][s[3 * i + 2]];
+    out[i] = lut[s[3 * i]];
+    out[plane + i] = lut[256 + s[3 * i + 1]];
+    out[2 * plane + i] = lut[512 + s[3 * i + 2]];
   }
 }
 
 }  // namespace
+
+std::array<float, 3 * 256> normalization_lut(const Normalization& norm) {
+  std::array<float, 3 * 256> lut;
+  for (int c = 0; c < 3; ++c) {
+    for (int v = 0; v < 256; ++v) {
+      const float scaled = static_cast<float>(v) / 255.0f;      // ToTensor
+      lut[c * 256 + v] = (scaled - norm.mean[c]) / norm.std[c];  // Normalize
+    }
+  }
+  return lut;
+}
 
 at::Tensor to_normalized_tensor(const Image& rgb, const Normalization& norm) {
   at::Tensor t = torch::empty({3, rgb.height, rgb.width}, torch::kFloat32);

@@ -47,6 +47,10 @@ at::Tensor preprocess_image(const Image& image, int64_t n,
                             const Normalization& norm = Normalization::clip());
 // preprocess_image written into caller-owned memory: `out` holds 3 * n * n floats (C, H, W).
 void preprocess_image_into(const Image& image, int64_t n, const Normalization& norm, float* out);
+
+// ToTensor + Normalize as a table: entry c * 256 + v is ((v / 255) - mean[c]) / std[c] in float32,
+// the value the CPU path writes for level v of channel c (the GPU path uploads the same table).
+std::array<float, 3 * 256> normalization_lut(const Normalization& norm);
 // Decode (see image_decode.h) and preprocess a file: float32 [3, n, n]. Throws ImageDecodeError
 // or FileError naming the file.
 at::Tensor load_and_preprocess(const std::string& path, int64_t n,

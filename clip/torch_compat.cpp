@@ -35,7 +35,9 @@ at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k
         at::full({n, n}, -std::numeric_limits<float>::infinity(), scores.options()).triu_(1);
     scores.add_(mask);
   }
-  return at::matmul(at::softmax(scores, -1), v);
+  // Softmax in fp32 for fp16 / bf16 inputs (as the fused kernels of torch 2.x do).
+  if (scores.scalar_type() == at::kFloat) return at::matmul(at::softmax(scores, -1), v);
+  return at::matmul(at::softmax(scores, -1, at::kFloat).to(v.scalar_type()), v);
 #endif
 }
 

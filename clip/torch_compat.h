@@ -18,7 +18,8 @@ bool cuda_available();
 // and device); returns [N, H, Lq, D]. `causal` masks key j > query i (square attention, Lq == Lk),
 // as openai/CLIP's text mask (-inf above the diagonal). torch 2.x:
 // at::scaled_dot_product_attention; LibTorch 1.13: explicit matmul + softmax (q scaled before the
-// product, as torch 1.x's multi_head_attention_forward does).
+// product, as torch 1.x's multi_head_attention_forward does; the softmax in fp32 for fp16 / bf16
+// inputs, the fused torch 2.x kernels accumulate it in fp32 too).
 at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k,
                                         const at::Tensor& v, bool causal);
 

@@ -1,21 +1,26 @@
 // `clipbench embed`: un-normalized image and text features and logit_scale of a checkpoint, as
-// JSON.
+// JSON; or the image features of a whole dataset split (safetensors) with its images/s.
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <nlohmann/json.hpp>
 
 #include "clip/checkpoint.h"
 #include "clip/clip_model.h"
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
+#include "clip/precision.h"
 #include "clip/preprocess.h"
 #include "clip/safetensors.h"
 #include "clip/tokenizer.h"
+#include "clip/torch_compat.h"
+#include "datasets/format_registry.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
+#include "harness/embed_dataset.h"
 
 namespace clipbench::cli {
 namespace {
@@ -28,7 +33,31 @@ struct EmbedOptions {
   std::string vocab;
   bool truncate = false;
   std::string out;
+  // A whole dataset split, streamed through the prefetching batch loader.
+  std::string dataset_format;  // a format name of `clipbench datasets` ("imagefolder", "filelist")
+  std::string dataset_root;
+  std::string split = "all";
+  std::string features_out;  // FILE.safetensors: image_features, indices, labels
+  harness::LoaderOptions loader;
+  int intra_op_threads = 0;  // torch::set_num_threads; 0: LibTorch's default
+  std::string device = "cpu";
+  std::string precision = "fp32";
+  bool cpu_decode = false;  // with --device cuda: the CPU loader instead of nvJPEG + GPU kernels
 };
+
+// "cpu" or "cuda" (the first GPU); Error when this LibTorch build or machine has no CUDA.
+torch::Device parse_device(const std::string& device) {
+  if (device == "cpu") return torch::kCPU;
+  if (device == "cuda") {
+    if (!cuda_available())
+      throw Error(fmt::format(
+          "--device cuda: CUDA is not available (LibTorch {} of this build has no CUDA, or no GPU "
+          "is visible); use --device cpu, or build against a CUDA LibTorch",
+          torch_version()));
+    return torch::Device(torch::kCUDA, 0);
+  }
+  throw Error(fmt::format("unknown device '{}': expected cpu or cuda", device));
+}
 
 // "FILE.safetensors:KEY" -> the float [B, 3, R, R] batch stored under KEY.
 torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
@@ -59,16 +88,68 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
   return t;
 }
 
+// --dataset-format: encodes the split, writes the features file, and returns the summary JSON.
+nlohmann::json embed_split(CLIP& model, const EmbedOptions& o) {
+  datasets::OpenRequest request;
+  request.dataset = o.dataset_format;
+  request.root = o.dataset_root;
+  request.split = o.split;
+  const auto dataset = datasets::open_format(o.dataset_format, request);
+  spdlog::info("{} {} of {}: {} images, batch {}, {} decode threads, {} intra-op threads",
+               o.dataset_format, o.split, o.dataset_root, dataset->size(), o.loader.batch_size,
+               o.loader.threads, torch::get_num_threads());
+  const harness::DatasetFeatures f = harness::embed_dataset(
+      model, *dataset, o.loader, fmt::format("embed {}", o.split), !o.cpu_decode);
+  for (const auto& name : f.skipped_names) spdlog::warn("skipped unreadable image: {}", name);
+  const int64_t n = f.features.size(0);
+  spdlog::info("{} images in {:.3f} s: {:.1f} images/s", n, f.seconds, f.images_per_second);
+  write_safetensors(o.features_out,
+                    {{"image_features", f.features}, {"indices", f.indices}, {"labels", f.labels}});
+  nlohmann::json s;
+  s["dataset_format"] = o.dataset_format;
+  s["dataset_root"] = o.dataset_root;
+  s["split"] = o.split;
+  s["images"] = n;
+  s["skipped"] = f.skipped;
+  s["embed_dim"] = f.features.size(1);
+  s["features_out"] = o.features_out;
+  s["seconds"] = f.seconds;
+  s["images_per_second"] = f.images_per_second;
+  s["batch_size"] = o.loader.batch_size;
+  s["decode_threads"] = o.loader.threads;
+  s["prefetch"] = o.loader.prefetch;
+  s["intra_op_threads"] = torch::get_num_threads();
+  s["pipeline"] = o.device == "cuda" && !o.cpu_decode && harness::gpu_pipeline_built()
+                      ? "nvjpeg+gpu-preprocess"
+                      : "cpu-decode";
+  return s;
+}
+
 void run_embed(const EmbedOptions& o) {
-  if (o.images.empty() && o.image_tensors.empty() && o.texts.empty())
-    throw Error("embed: give at least one --image, --image-tensor or --text");
+  const bool split = !o.dataset_format.empty();
+  if (o.images.empty() && o.image_tensors.empty() && o.texts.empty() && !split)
+    throw Error("embed: give at least one --image, --image-tensor, --text or --dataset-format");
+  if (split && (o.dataset_root.empty() || o.features_out.empty()))
+    throw Error("embed --dataset-format: --dataset-root and --features-out are required");
+  if (!split && !o.features_out.empty())
+    throw Error("embed --features-out: only with --dataset-format (a dataset split)");
+  if (o.intra_op_threads < 0)
+    throw Error(fmt::format("--intra-op-threads must be 0 or more (got {})", o.intra_op_threads));
+  if (o.intra_op_threads > 0) torch::set_num_threads(o.intra_op_threads);
+  const torch::Device device = parse_device(o.device);
+  const PrecisionInfo& precision = precision_named(o.precision);
   const Checkpoint ck = read_checkpoint(o.checkpoint);
   CLIP model = build_model(ck.state_dict, ck.path);
+  model->to(device);
+  set_model_precision(model, precision);
   torch::NoGradGuard no_grad;
   nlohmann::json j;
   j["checkpoint"] = ck.path;
   j["format"] = ck.format;
+  j["device"] = o.device;
+  j["precision"] = precision.name;
   j["logit_scale"] = model->logit_scale.item<double>();
+  if (split) j["dataset"] = embed_split(model, o);
   torch::Tensor image_features, text_features;
   std::vector<std::string> row_names;  // one per image row, for the summary
   if (!o.images.empty() || !o.image_tensors.empty()) {
@@ -84,7 +165,7 @@ void run_embed(const EmbedOptions& o) {
       for (int64_t k = 0; k < batches.back().size(0); ++k)
         row_names.push_back(fmt::format("{}[{}]", spec, k));
     }
-    image_features = model->encode_image(torch::cat(batches, 0));
+    image_features = model->encode_image(torch::cat(batches, 0)).to(torch::kCPU, torch::kFloat);
     j["image_features"] = tensor_to_json(image_features);
   }
   if (!o.texts.empty()) {
@@ -92,14 +173,14 @@ void run_embed(const EmbedOptions& o) {
     spdlog::info("vocabulary: {}", vocab);
     const Tokenizer tokenizer = Tokenizer::from_file(vocab);
     const auto tokens = tokenizer.tokenize(o.texts, model->config().context_length, o.truncate);
-    text_features = model->encode_text(tokens);
+    text_features = model->encode_text(tokens).to(torch::kCPU, torch::kFloat);
     j["texts"] = o.texts;
     j["text_features"] = tensor_to_json(text_features);
   }
   if (image_features.defined() && text_features.defined()) {
     const auto img = image_features / image_features.norm(2, -1, true);
     const auto txt = text_features / text_features.norm(2, -1, true);
-    const auto logits = model->logit_scale.exp() * img.matmul(txt.t());
+    const auto logits = std::exp(model->logit_scale.item<double>()) * img.matmul(txt.t());
     j["logits_per_image"] = tensor_to_json(logits);
     // A readable summary on stderr: each image's softmax over the texts (zero-shot probabilities).
     const auto probs = logits.softmax(-1);
@@ -143,6 +224,46 @@ void add_embed_command(CLI::App& app) {
       "--truncate", o->truncate,
       "Cut texts longer than the context length (the end token stays last) instead of failing");
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
+  cmd->add_option("--dataset-format", o->dataset_format,
+                  "Encode every image of a dataset split in this format (see `clipbench datasets`, "
+                  "e.g. imagefolder, filelist); the features go to --features-out, a summary with "
+                  "images/s to the JSON's \"dataset\"");
+  cmd->add_option("--dataset-root", o->dataset_root,
+                  "The dataset's folder (with --dataset-format)");
+  cmd->add_option("--split", o->split, "The split to encode (with --dataset-format)")
+      ->capture_default_str();
+  cmd->add_option("--features-out", o->features_out,
+                  "FILE.safetensors for --dataset-format: image_features float32 [N, D], indices "
+                  "and labels int64 [N], in dataset order");
+  cmd->add_option("--batch-size", o->loader.batch_size, "Images per batch (--dataset-format)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  cmd->add_option("--threads", o->loader.threads,
+                  "Decode/preprocess threads (--dataset-format; 0: one per hardware thread)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--prefetch", o->loader.prefetch,
+                  "Batches decoded ahead of the one being encoded (--dataset-format; memory: "
+                  "(prefetch + 1) batches)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--limit", o->loader.limit, "Only the first N images of the split (0: all)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_flag("--skip-unreadable", o->loader.skip_unreadable,
+                "Skip images that cannot be read or decoded (--dataset-format) instead of failing");
+  cmd->add_option("--device", o->device, "cpu or cuda")->capture_default_str();
+  cmd->add_option("--precision", o->precision,
+                  "Encoder weights and activations: fp32, fp16 (CUDA only) or bf16; LayerNorm, "
+                  "softmax and the returned features / logits stay fp32")
+      ->capture_default_str();
+  cmd->add_flag(
+      "--cpu-decode", o->cpu_decode,
+      "With --device cuda: decode and preprocess on the CPU (the batch loader) instead of "
+      "nvJPEG + GPU kernels");
+  cmd->add_option("--intra-op-threads", o->intra_op_threads,
+                  "LibTorch intra-op threads for the encoders (0: LibTorch's default)")
+      ->capture_default_str();
   cmd->callback([o] { run_embed(*o); });
 }
 

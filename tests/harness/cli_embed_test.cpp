@@ -1,0 +1,125 @@
+// Tests for `clipbench embed --dataset-format` (a whole split through the batch loader, features
+// to safetensors), --precision and --device.
+#include <torch/torch.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "clip/safetensors.h"
+#include "clip/torch_compat.h"
+#include "tests/support/catch.h"
+#include "tests/support/paths.h"
+#include "tests/support/run_command.h"
+#include "tests/support/temp_dir.h"
+
+using clipbench::test::clipbench_exe;
+using clipbench::test::fixture;
+using clipbench::test::run_command;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// An imagefolder split "all": a/ holds three images, b/ two (JPEG and PNG, several sizes).
+std::vector<std::string> write_split(const clipbench::test::TempDir& dir) {
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"a/1.jpg", "p01_photo_jpeg.jpg"},
+      {"a/2.png", "p03_gray_png.png"},
+      {"a/3.jpg", "p10_portrait_jpeg.jpg"},
+      {"b/1.png", "p07_rgba_png.png"},
+      {"b/2.jpg", "p02_photo2_jpeg.jpg"}};
+  std::vector<std::string> paths;
+  for (const auto& [dst, src] : files) {
+    fs::create_directories(fs::path(dir.file(dst)).parent_path());
+    fs::copy_file(fixture("preprocess/" + src), dir.file(dst));
+    paths.push_back(dir.file(dst));
+  }
+  return paths;
+}
+
+torch::Tensor json_rows(const nlohmann::json& rows) {
+  std::vector<torch::Tensor> out;
+  for (const auto& r : rows)
+    out.push_back(torch::tensor(r.get<std::vector<double>>(), torch::kDouble));
+  return torch::stack(out);
+}
+
+std::string embed_split(const std::string& ck, const clipbench::test::TempDir& dir,
+                        const std::string& extra) {
+  return clipbench_exe() + " embed --checkpoint " + ck +
+         " --dataset-format imagefolder --dataset-root " + dir.path() + " --split all" +
+         " --features-out " + dir.file("features.safetensors") + " " + extra;
+}
+
+}  // namespace
+
+TEST_CASE("embed --dataset-format streams a split and matches embed --image", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto paths = write_split(dir);
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  auto r = run_command(embed_split(ck, dir, "--batch-size 2 --threads 2 --prefetch 1 2>/dev/null"));
+  REQUIRE(r.exit_code == 0);
+  const auto summary = nlohmann::json::parse(r.out)["dataset"];
+  CHECK(summary["images"] == 5);
+  CHECK(summary["skipped"] == 0);
+  CHECK(summary["batch_size"] == 2);
+  CHECK(summary["images_per_second"].get<double>() > 0);
+  CHECK(summary["pipeline"] == "cpu-decode");
+  const auto t = clipbench::read_safetensors(dir.file("features.safetensors")).tensors;
+  const torch::Tensor features = t.at("image_features");
+  REQUIRE(features.sizes() == torch::IntArrayRef({5, summary["embed_dim"].get<int64_t>()}));
+  CHECK(torch::equal(t.at("indices"), torch::arange(5, torch::kInt64)));
+  CHECK(torch::equal(t.at("labels"), torch::tensor({0, 0, 0, 1, 1}, torch::kInt64)));
+
+  std::string images;
+  for (const auto& p : paths) images += " --image " + p;
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + images + " 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  const torch::Tensor single = json_rows(nlohmann::json::parse(r.out)["image_features"]);
+  // Same pixels in batches of 2 instead of 5: equal up to BLAS blocking.
+  CHECK((features.to(torch::kDouble) - single).abs().max().item<double>() < 1e-5);
+
+  SECTION("bf16 features stay within 1e-2 relative of fp32") {
+    r = run_command(embed_split(ck, dir, "--precision bf16 2>/dev/null"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["precision"] == "bf16");
+    const torch::Tensor bf16 =
+        clipbench::read_safetensors(dir.file("features.safetensors")).tensors.at("image_features");
+    CHECK(bf16.scalar_type() == torch::kFloat32);
+    const double rel = ((bf16 - features).norm() / features.norm()).item<double>();
+    INFO("bf16 vs fp32 relative error " << rel);
+    CHECK(rel < 1e-2);
+    CHECK(rel > 0);
+  }
+}
+
+TEST_CASE("embed --dataset-format, --precision and --device errors name the problem", "[unit]") {
+  clipbench::test::TempDir dir;
+  write_split(dir);
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --features-out " +
+                       dir.file("f.safetensors") + " --text cat 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--dataset-format") != std::string::npos);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck +
+                  " --dataset-format imagefolder --dataset-root " + dir.path() + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--features-out") != std::string::npos);
+  r = run_command(embed_split(ck, dir, "--precision int4 2>&1"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("int4") != std::string::npos);
+  r = run_command(embed_split(ck, dir, "--precision fp16 2>&1"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("fp16") != std::string::npos);
+  if (!clipbench::cuda_available()) {
+    r = run_command(embed_split(ck, dir, "--device cuda 2>&1"));
+    CHECK(r.exit_code == 2);
+    CHECK(r.out.find("CUDA is not available") != std::string::npos);
+  }
+  r = run_command(embed_split(ck, dir, "--device tpu 2>&1"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("tpu") != std::string::npos);
+}
