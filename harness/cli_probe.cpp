@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <chrono>
 #include <memory>
 
 #include "baselines/resnet50.h"
@@ -13,6 +14,7 @@
 #include "clip/load_state_dict.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
+#include "harness/distributed.h"
 #include "harness/eval_options.h"
 #include "harness/loaded_model.h"
 #include "harness/probe_eval.h"
@@ -26,6 +28,7 @@ struct ProbeCommand {
   std::vector<std::string> datasets;
   std::vector<int> shots;  // empty: the full probe
   int seeds = 3;
+  double dist_timeout = harness::kDefaultDistributedTimeout.count();  // seconds
   harness::ProbeOptions options;
 };
 
@@ -34,6 +37,11 @@ void run_probe(ProbeCommand& c) {
     throw Error(
         "probe: give exactly one of --checkpoint (CLIP) or --resnet50 (torchvision weights)");
   const auto ids = harness::parse_dataset_ids(c.datasets);
+  // Data parallel (torchrun / srun): each rank encodes its shard, rank 0 fits and writes.
+  const auto ctx = harness::distributed_context_from_env();
+  const auto group = harness::join_process_group(
+      ctx, std::chrono::milliseconds(static_cast<int64_t>(c.dist_timeout * 1000)));
+  c.options.group = group.get();
   harness::FeatureExtractor fx;
   if (!c.checkpoint.empty()) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
@@ -63,11 +71,13 @@ void run_probe(ProbeCommand& c) {
   for (const auto& id : ids) {
     if (c.shots.empty()) {
       const auto r = harness::evaluate_linear_probe(fx, id, c.options).record;
+      if (!ctx.is_root()) continue;
       fmt::print("{:<16} {:<18} linear_probe  accuracy {:7.2f}  n={}  log10 C={}\n", r.dataset,
                  r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
       continue;
     }
     const auto records = harness::evaluate_few_shot(fx, id, c.options, c.shots, seeds);
+    if (!ctx.is_root()) continue;
     for (size_t i = 0; i < c.shots.size(); ++i) {
       double sum = 0;
       for (size_t j = 0; j < seeds.size(); ++j) sum += records[i * seeds.size() + j].value;
@@ -111,6 +121,11 @@ void add_probe_command(CLI::App& app) {
       ->check(CLI::Range(1, 100000));
   cmd->add_option("--seeds", c->seeds, "Few-shot draws per k (seeds 0..N-1), averaged")
       ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  cmd->add_option("--dist-timeout", c->dist_timeout,
+                  "Data-parallel runs (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS, see "
+                  "docs/cluster.md): seconds a rank waits for the others at each exchange")
+      ->check(CLI::Range(0.001, 1e6))
       ->capture_default_str();
   cmd->add_option("--model-name", c->name, "Name of the model in the records and the report");
   cmd->add_option("--out", c->options.out_dir,

@@ -70,6 +70,7 @@ void run_suite(const RunCommand& c) {
         po.loader.batch_size = suite.batch_size;
         po.loader.threads = suite.threads;
         po.loader.limit = suite.limit;
+        po.group = group.get();
         const auto probe = harness::evaluate_linear_probe(
             harness::clip_feature_extractor(model.model, model.name, model.checkpoint_hash), ds.id,
             po);

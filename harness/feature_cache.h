@@ -9,6 +9,7 @@
 
 #include "clip/clip_model.h"
 #include "harness/batch_loader.h"
+#include "harness/distributed.h"
 
 namespace clipbench::harness {
 
@@ -41,8 +42,13 @@ struct SplitFeatures {
 // are missing, of another dtype or shape, or of another row count than the split is rebuilt
 // (with a warning), never trusted. Multi-label datasets are rejected (DatasetError): the probe is
 // single-label.
+// Data parallel (`group` non-null, every rank calls this in step): rank 0's cache decides; when
+// it must be rebuilt, each rank encodes its shard_range of whole batches and rank 0 gathers the
+// rows in split order, writes the cache and returns them; other ranks return undefined tensors.
+// The features equal a single process's. Throws DistributedError as the group does.
 SplitFeatures extract_features(const FeatureExtractor& extractor, const std::string& dataset_id,
                                const std::string& data_root, const std::string& split,
-                               LoaderOptions loader, const std::string& cache_dir);
+                               LoaderOptions loader, const std::string& cache_dir,
+                               ProcessGroup* group = nullptr);
 
 }  // namespace clipbench::harness

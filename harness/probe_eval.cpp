@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <map>
+#include <optional>
 
 #include "baselines/few_shot.h"
 #include "baselines/probe_sweep.h"
@@ -46,13 +47,37 @@ struct ProbeSplits {
   std::string val_source;
 };
 
-ProbeSplits load_probe_splits(const FeatureExtractor& extractor, const std::string& dataset_id,
-                              const datasets::DatasetInfo& info, const ProbeOptions& o) {
+bool is_root(const ProbeOptions& o) { return o.group == nullptr || o.group->context().is_root(); }
+
+// Rank 0's flags, on every rank (the ranks' results folders may differ; rank 0 writes).
+std::vector<bool> root_decides(const ProbeOptions& o, const std::vector<bool>& flags,
+                               const std::string& what) {
+  if (o.group == nullptr) return flags;
+  const auto all = o.group->all_gather(
+      torch::tensor(std::vector<int64_t>(flags.begin(), flags.end()), torch::kLong), what);
+  std::vector<bool> out;
+  for (size_t i = 0; i < flags.size(); ++i) out.push_back(all[0][i].item<int64_t>() != 0);
+  return out;
+}
+
+// The splits' features (every rank encodes its shard in a data-parallel run); nullopt on ranks
+// other than 0, which hold no features.
+std::optional<ProbeSplits> load_probe_splits(const FeatureExtractor& extractor,
+                                             const std::string& dataset_id,
+                                             const datasets::DatasetInfo& info,
+                                             const ProbeOptions& o) {
   namespace fs = std::filesystem;
   const std::string cache = (fs::path(o.out_dir) / "cache" / "features").string();
   const int64_t classes = info.prompt_classes;
-  SplitFeatures train =
-      extract_features(extractor, dataset_id, o.data_root, info.probe_train_split, o.loader, cache);
+  SplitFeatures train = extract_features(extractor, dataset_id, o.data_root, info.probe_train_split,
+                                         o.loader, cache, o.group);
+  SplitFeatures val, test;
+  if (info.probe_val_split != "holdout")
+    val = extract_features(extractor, dataset_id, o.data_root, info.probe_val_split, o.loader,
+                           cache, o.group);
+  test = extract_features(extractor, dataset_id, o.data_root, info.eval_split, o.loader, cache,
+                          o.group);
+  if (!is_root(o)) return std::nullopt;
   at::Tensor xv, yv, xt = train.features, yt = train.labels;
   std::string val_source = info.probe_val_split;
   if (info.probe_val_split == "holdout") {
@@ -64,13 +89,9 @@ ProbeSplits load_probe_splits(const FeatureExtractor& extractor, const std::stri
     yv = train.labels.index_select(0, vi);
     val_source = fmt::format("holdout of {}: {}", info.probe_train_split, info.probe_val_rule);
   } else {
-    SplitFeatures val =
-        extract_features(extractor, dataset_id, o.data_root, info.probe_val_split, o.loader, cache);
     xv = val.features;
     yv = val.labels;
   }
-  SplitFeatures test =
-      extract_features(extractor, dataset_id, o.data_root, info.eval_split, o.loader, cache);
   using baselines::ProbeDataset;
   ProbeSplits s{ProbeDataset(xt, yt, classes, "train"), ProbeDataset(xv, yv, classes, "val"),
                 ProbeDataset(test.features, test.labels, classes, "test"), val_source};
@@ -116,15 +137,21 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
   reports::ResultRecord r = probe_record(extractor, dataset_id, info, o);
   r.task = "linear_probe";
   const std::string file = reports::record_file_name(r);
-  if (!o.force && reports::record_exists(o.out_dir, file)) {
+  const bool exists = root_decides(o, {!o.force && reports::record_exists(o.out_dir, file)},
+                                   fmt::format("{} {} linear probe done", o.model, dataset_id))[0];
+  if (exists) {
+    if (!is_root(o)) return {r, true};
     spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
                  dataset_id, file);
     return {reports::read_record((fs::path(o.out_dir) / file).string()), true};
   }
   const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
   const auto t0 = std::chrono::steady_clock::now();
-  const ProbeSplits s = load_probe_splits(extractor, dataset_id, info, o);
+  const auto splits = load_probe_splits(extractor, dataset_id, info, o);
+  if (!splits) return {r, false};  // rank 0 fits and writes
+  const ProbeSplits& s = *splits;
   const auto result = baselines::sweep_and_refit(s.train, s.val, s.test);
+  if (o.group) r.extra["world_size"] = o.group->context().world_size;
   r.value = 100.0 * result.test_accuracy;
   r.metrics["top1"] = r.value;
   r.metrics["accuracy"] = r.value;
@@ -159,6 +186,7 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
   baselines::FewShotOptions todo;
   todo.shots.clear();
   todo.seeds = seeds;
+  std::vector<bool> needed;
   for (int k : shots) {
     bool all_done = !o.force;
     for (uint64_t seed : seeds) {
@@ -168,11 +196,16 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.extra["shots"] = k;
       if (!reports::record_exists(o.out_dir, reports::record_file_name(r))) all_done = false;
     }
-    if (!all_done) todo.shots.push_back(k);
+    needed.push_back(!all_done);
   }
+  needed = root_decides(o, needed, fmt::format("{} {} few-shot k to run", o.model, dataset_id));
+  for (size_t i = 0; i < shots.size(); ++i)
+    if (needed[i]) todo.shots.push_back(shots[i]);
   if (!todo.shots.empty()) {
     const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
-    const ProbeSplits s = load_probe_splits(extractor, dataset_id, info, o);
+    const auto splits = load_probe_splits(extractor, dataset_id, info, o);
+    if (!splits) return out;  // rank 0 fits and writes
+    const ProbeSplits& s = *splits;
     const auto result = baselines::few_shot_probe(s.train, s.val, s.test, todo);
     for (const auto& run : result.runs) {
       reports::ResultRecord r = base;
@@ -193,12 +226,14 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.extra["val"] = s.val.size();
       r.extra["val_source"] = s.val_source;
       r.extra["preprocessing"] = extractor.preprocessing;
+      if (o.group) r.extra["world_size"] = o.group->context().world_size;
       reports::write_record(o.out_dir, r);
     }
     for (const auto& [k, mean] : result.mean_test_accuracy)
       spdlog::info("{} {} {}-shot: mean test accuracy {:.2f} over {} seed(s)", o.model, dataset_id,
                    k, 100.0 * mean, seeds.size());
   }
+  if (!is_root(o)) return out;
   for (int k : shots)
     for (uint64_t seed : seeds) {
       reports::ResultRecord r = base;

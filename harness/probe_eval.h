@@ -26,11 +26,16 @@ struct ProbeOptions {
   std::string model;       // record's model name
   std::string checkpoint;  // record's checkpoint path
   std::string device = "cpu";
+  // Data parallel (see harness/distributed.h): every rank calls in step, encodes its shard of each
+  // split; rank 0 decides what is done, fits and writes. nullptr: one process.
+  ProcessGroup* group = nullptr;
 };
 
 struct ProbeOutcome {
-  reports::ResultRecord record;  // written now, or read back when skipped
-  bool skipped = false;          // the record existed (and force was off)
+  // Written now, or read back when skipped (on ranks other than 0 of a data-parallel run: only
+  // the job's identity; rank 0 holds the result).
+  reports::ResultRecord record;
+  bool skipped = false;  // the record existed (and force was off)
 };
 
 // Runs the probe on the catalogue's probe splits (probe_train_split, probe_val_split or the
@@ -44,7 +49,8 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
 // the validation hold-out, so nothing from validation is fitted), C chosen on validation, test
 // accuracy. One "few_shot" record per (k, seed) with extra.shots = k; existing records are kept
 // unless force. Throws baselines::ProbeError naming the class when a class has fewer than k rows.
-// Returns the records in shots x seeds order.
+// Returns the records in shots x seeds order (on rank 0; other ranks of a data-parallel run get
+// none).
 std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,
                                                      const std::string& dataset_id,
                                                      const ProbeOptions& options,

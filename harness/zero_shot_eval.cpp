@@ -18,27 +18,11 @@
 #include "harness/distributed.h"
 #include "harness/metrics.h"
 #include "harness/progress.h"
+#include "harness/shard_view.h"
 #include "harness/zero_shot.h"
 
 namespace clipbench::harness {
 namespace {
-
-// Samples [begin, end) of a split, as a split of their own: one rank's shard.
-class ShardView : public datasets::Dataset {
- public:
-  ShardView(const datasets::Dataset& base, ShardRange range) : base_(base), range_(range) {}
-  size_t size() const override { return static_cast<size_t>(range_.size()); }
-  datasets::Sample get(size_t index) const override {
-    return base_.get(static_cast<size_t>(range_.begin) + index);
-  }
-  const std::vector<std::string>& classes() const override { return base_.classes(); }
-  bool multi_label() const override { return base_.multi_label(); }
-  std::string source() const override { return base_.source(); }
-
- private:
-  const datasets::Dataset& base_;
-  ShardRange range_;
-};
 
 // Rank 0's copy of a rank-ordered gather, concatenated (rank order = split order).
 at::Tensor gather_cat(ProcessGroup& group, const at::Tensor& local, const std::string& what) {

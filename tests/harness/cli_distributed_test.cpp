@@ -2,12 +2,15 @@
 // the single-process run; a rank that dies fails the other with a clear error), and
 // `clipbench run --shard I/N` / Slurm job-array variables (2 shards + report equal the unsharded
 // run; re-submitted shards skip done work). Real data: Debian's Fashion-MNIST.
+#include <torch/torch.h>
+
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "clip/safetensors.h"
 #include "reports/result_record.h"
 #include "tests/support/catch.h"
 #include "tests/support/free_port.h"
@@ -120,6 +123,68 @@ TEST_CASE("eval as 2 Gloo ranks on loopback equals the single-process run", "[pa
   CHECK(again[0].exit_code == 0);
   CHECK(again[1].exit_code == 0);
   CHECK_THAT(again[0].out, Catch::Contains("already done"));
+}
+
+// The probe's features of 300 train and 300 test images, batches of 64: rank 0 encodes 3 batches
+// of each split, rank 1 the other 2.
+std::string probe_args(const std::string& out, const std::string& extra = "") {
+  return " probe --checkpoint " + fixture("models/tiny-vit/model.safetensors") +
+         " --dataset fashion_mnist --data-root " + kDataRoot +
+         " --limit 300 --batch-size 64 --threads 2 --out " + out + " " + extra + " 2>&1";
+}
+
+// Every feature cache entry of a results folder, by file name.
+std::map<std::string, clipbench::StateDict> feature_caches(const std::string& results) {
+  std::map<std::string, clipbench::StateDict> out;
+  for (const auto& e : fs::directory_iterator(results + "/cache/features"))
+    out[e.path().filename().string()] = clipbench::read_safetensors(e.path().string()).tensors;
+  return out;
+}
+
+TEST_CASE("probe as 2 Gloo ranks on loopback equals the single-process probe", "[parity]") {
+  clipbench::test::TempDir dir;
+  const std::string single = dir.file("single"), dist = dir.file("dist");
+  const auto one = run_command(clipbench_exe() + probe_args(single));
+  INFO(one.out);
+  REQUIRE(one.exit_code == 0);
+  const int port = clipbench::test::free_port();
+  const auto ranks = run_ranks({rank_env(0, 2, port) + clipbench_exe() + probe_args(dist),
+                                rank_env(1, 2, port) + clipbench_exe() + probe_args(dist)});
+  INFO("rank 0:\n" << ranks[0].out << "\nrank 1:\n" << ranks[1].out);
+  REQUIRE(ranks[0].exit_code == 0);
+  REQUIRE(ranks[1].exit_code == 0);
+  CHECK_THAT(ranks[1].out, Catch::Contains("rank 1/2 [192, 300)"));
+
+  // The gathered features are the single process's, bit for bit, and so is the probe.
+  const auto fa = feature_caches(single), fb = feature_caches(dist);
+  REQUIRE(fa.size() == 2);  // train (with its hold-out) and test
+  for (const auto& [file, tensors] : fa) {
+    INFO(file);
+    REQUIRE(fb.count(file) == 1);
+    CHECK(torch::equal(tensors.at("features"), fb.at(file).at("features")));
+    CHECK(torch::equal(tensors.at("labels"), fb.at(file).at("labels")));
+  }
+  const auto a = by_file(single), b = by_file(dist);
+  REQUIRE(a.size() == 1);
+  REQUIRE(b.size() == 1);
+  const auto& ra = a.begin()->second;
+  const auto& rb = b.begin()->second;
+  CHECK(a.begin()->first == b.begin()->first);
+  CHECK(ra.value == rb.value);
+  CHECK(ra.n == 300);
+  CHECK(rb.n == 300);
+  CHECK(ra.extra.at("log10_C") == rb.extra.at("log10_C"));
+  CHECK(rb.extra.at("world_size") == 2);
+
+  // Few-shot over the same group: rank 0 writes one record per (k, seed).
+  const int port2 = clipbench::test::free_port();
+  const std::string shots = "--shots 2 --seeds 2";
+  const auto few = run_ranks({rank_env(0, 2, port2) + clipbench_exe() + probe_args(dist, shots),
+                              rank_env(1, 2, port2) + clipbench_exe() + probe_args(dist, shots)});
+  INFO("rank 0:\n" << few[0].out << "\nrank 1:\n" << few[1].out);
+  CHECK(few[0].exit_code == 0);
+  CHECK(few[1].exit_code == 0);
+  CHECK(by_file(dist).size() == 3);
 }
 
 TEST_CASE("a rank that dies makes the other fail with an error naming rank and timeout",
