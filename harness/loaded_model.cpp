@@ -20,8 +20,8 @@ extern const std::size_t kReleasedModelsJsonSize;
 namespace clipbench::harness {
 
 std::optional<std::string> released_model_name(const CLIPConfig& config) {
-  static const nlohmann::json models = nlohmann::json::parse(std::string(
-      embedded::kReleasedModelsJson, embedded::kReleasedModelsJsonSize))["models"];
+  static const nlohmann::json models = nlohmann::json::parse(
+      std::string(embedded::kReleasedModelsJson, embedded::kReleasedModelsJsonSize))["models"];
   for (const auto& m : models)
     if (config_from_json(m["config"]) == config) return m["name"].get<std::string>();
   return std::nullopt;
@@ -49,8 +49,9 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
     m.device = "cpu";
   } else if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
     if (!torch::cuda::is_available())
-      throw Error("--device cuda: CUDA is not available (this LibTorch build or machine has no "
-                  "usable GPU); use --device cpu");
+      throw Error(
+          "--device cuda: CUDA is not available (this LibTorch build or machine has no "
+          "usable GPU); use --device cpu");
     const std::string index_text = device == "cuda" ? "0" : device.substr(5);
     const bool digits = !index_text.empty() && index_text.size() < 4 &&
                         index_text.find_first_not_of("0123456789") == std::string::npos;
@@ -67,6 +68,14 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   }
   const std::string vocab_path = find_vocabulary(vocab, ck.path);
   m.tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(vocab_path));
+  // A vocabulary of another size (a truncated or foreign BPE file) would tokenize without error
+  // and silently change every text embedding.
+  const int64_t rows = m.model->config().vocab_size;
+  if (m.tokenizer->vocab_size() != rows)
+    throw Error(fmt::format(
+        "vocabulary {} has {} tokens, but the checkpoint {} has {} token embedding rows: the "
+        "vocabulary does not belong to this model (truncated, or another tokenizer's?)",
+        vocab_path, m.tokenizer->vocab_size(), checkpoint, rows));
   m.checkpoint_hash = sha256_path(checkpoint);
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);

@@ -31,9 +31,10 @@ std::string describe_config(const CLIPConfig& config);
 // Reads the checkpoint (any supported format), builds the model strictly, moves it to `device`
 // ("cpu", "cuda" = "cuda:0", or "cuda:N"; Error when CUDA is not available in this build /
 // machine or N is not a visible GPU), finds the
-// vocabulary (find_vocabulary: `vocab`, beside the checkpoint, $CLIPBENCH_VOCAB) and hashes the
-// checkpoint. `name` overrides the recognised name (for the paper comparison, e.g. a fine-tuned
-// copy of ViT-B/32 that should still be compared to ViT-B/32).
+// vocabulary (find_vocabulary: `vocab`, beside the checkpoint, $CLIPBENCH_VOCAB; Error when its
+// size differs from the checkpoint's token embedding rows) and hashes the checkpoint. `name`
+// overrides the recognised name (for the paper comparison, e.g. a fine-tuned copy of ViT-B/32 that
+// should still be compared to ViT-B/32).
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                        const std::string& device = "cpu", const std::string& name = "");
 

@@ -72,7 +72,8 @@ Suite load_suite(const std::string& path) {
   s.threads = get<int64_t>(j, "threads", 0, path);
   s.limit = get<int64_t>(j, "limit", 0, path);
   if (s.threads < 0 || s.limit < 0)
-    throw Error(fmt::format("{}: threads and limit must be 0 or more", path));
+    throw Error(fmt::format("{}: 'threads' ({}) and 'limit' ({}) must be 0 or more", path,
+                            s.threads, s.limit));
   s.prompts = parse_prompt_modes(get<std::vector<std::string>>(j, "prompts", s.prompts, path));
   s.tasks = get<std::vector<std::string>>(j, "tasks", s.tasks, path);
   for (const auto& t : s.tasks)

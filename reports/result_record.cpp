@@ -3,6 +3,7 @@
 #include "reports/result_record.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -267,7 +268,14 @@ std::string write_record(const std::string& dir, const ResultRecord& record) {
 
 bool record_exists(const std::string& dir, const std::string& file_name) {
   std::error_code ec;
-  return fs::is_regular_file(fs::path(dir) / file_name, ec);
+  const fs::path path = fs::path(dir) / file_name;
+  if (!fs::is_regular_file(path, ec)) return false;
+  try {
+    read_record(path.string());
+    return true;
+  } catch (const Error&) {
+    return false;  // truncated or invalid: the job is not done; re-running replaces the file
+  }
 }
 
 ResultRecord read_record(const std::string& path) {
@@ -301,7 +309,19 @@ std::vector<ResultRecord> read_results(const std::string& dir) {
   std::sort(files.begin(), files.end());
   std::vector<ResultRecord> records;
   records.reserve(files.size());
-  for (const auto& name : files) records.push_back(read_record((fs::path(dir) / name).string()));
+  std::vector<std::string> errors;  // every unreadable record, not just the first
+  for (const auto& name : files) {
+    try {
+      records.push_back(read_record((fs::path(dir) / name).string()));
+    } catch (const ResultsError& e) {
+      errors.push_back(e.what());
+    }
+  }
+  if (!errors.empty())
+    throw ResultsError(fmt::format(
+        "{} unreadable result record(s) in {}:\n  {}\nRe-run their jobs (a re-run replaces an "
+        "unreadable record) or delete the files.",
+        errors.size(), dir, fmt::join(errors, "\n  ")));
   return records;
 }
 

@@ -72,7 +72,9 @@ std::string record_file_name(const ResultRecord& record);
 // Writes the record as <dir>/<record_file_name> atomically (temp file in dir + rename); creates
 // dir. Throws FileError naming the path on failure.
 std::string write_record(const std::string& dir, const ResultRecord& record);
-// True when <dir>/<file_name> exists (a finished job).
+// True when <dir>/<file_name> holds a readable record (a finished job). A file that cannot be read
+// as a record (truncated by a crash outside write_record, edited by hand) counts as not done, so
+// the job re-runs and atomically replaces it.
 bool record_exists(const std::string& dir, const std::string& file_name);
 // Every record in dir (not recursive), sorted by file name. Records are the files named as
 // record_file_name makes them ("a__b__c__d__e.json"); other files (report.json, gain.svg,

@@ -147,6 +147,16 @@ TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.out, Catch::Contains("broken.safetensors"));
   }
+  SECTION("a vocabulary that does not match the checkpoint (truncated BPE file)") {
+    const std::string vocab = reference("openai-clip/bpe_simple_vocab_16e6.txt.gz");
+    REQUIRE(run_command("zcat " + vocab + " | head -n 5000 | gzip > " + dir.file("short.txt.gz"))
+                .exit_code == 0);
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck + " --vocab " +
+                               dir.file("short.txt.gz") + " --dataset fashion_mnist --data-root " +
+                               kDataRoot + " --limit 10 --out " + dir.file("out") + " 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("short.txt.gz") && Catch::Contains("49408"));
+  }
   SECTION("an unknown prompt mode") {
     const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck +
                                " --dataset fashion_mnist --data-root " + kDataRoot +

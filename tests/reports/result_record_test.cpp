@@ -2,6 +2,7 @@
 #include "reports/result_record.h"
 
 #include <filesystem>
+#include <fstream>
 
 #include "tests/support/catch.h"
 #include "tests/support/temp_dir.h"
@@ -143,6 +144,26 @@ TEST_CASE("record_file_name rejects names that cannot be file names", "[unit]") 
   r = sample_record();
   r.split = "a__b";
   CHECK_THROWS_AS(record_file_name(r), ResultsError);
+}
+
+TEST_CASE("an unreadable record is not a finished job; read_results lists every bad file",
+          "[unit]") {
+  clipbench::test::TempDir dir;
+  const std::string results = dir.file("results");
+  ResultRecord r = sample_record();
+  const std::string path = write_record(results, r);
+  const std::string name = record_file_name(r);
+  REQUIRE(record_exists(results, name));
+  std::filesystem::resize_file(path, 40);  // truncated by a crash
+  CHECK_FALSE(record_exists(results, name));
+  r.prompt_mode = "raw";
+  const std::string other = write_record(results, r);
+  std::ofstream(other) << R"({"foo": 1})";
+  CHECK_THROWS_WITH(read_results(results), Contains("2 unreadable result record(s)") &&
+                                               Contains(name) && Contains("schema_version") &&
+                                               Contains("Re-run their jobs"));
+  write_record(results, sample_record());  // the re-run replaces the truncated file
+  CHECK(record_exists(results, name));
 }
 
 TEST_CASE("few-shot record names carry k and the seed", "[unit]") {
