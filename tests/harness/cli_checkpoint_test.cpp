@@ -84,7 +84,7 @@ TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
   const std::string ck = fixture("models/tiny-vit/model.safetensors");
   auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " 2>&1");
   CHECK(r.exit_code == 2);
-  CHECK(r.out.find("--image, --image-tensor or --text") != std::string::npos);
+  CHECK(r.out.find("--image, --image-tensor, --text or --dataset-format") != std::string::npos);
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
                   fixture("models/tiny-vit/golden.safetensors") + ":nope 2>&1");
   CHECK(r.exit_code == 2);
