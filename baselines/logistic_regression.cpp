@@ -21,10 +21,10 @@ std::string sizes_string(const torch::Tensor& t) {
 
 void check_features(const torch::Tensor& features, int64_t expected_dim, const std::string& what) {
   if (!features.defined() || features.dim() != 2 || !features.is_floating_point())
-    throw ProbeError(fmt::format("{}: features must be a floating-point [N, D] tensor, got {} {}",
-                                 what, features.defined() ? c10::toString(features.scalar_type())
-                                                          : "undefined",
-                                 features.defined() ? sizes_string(features) : ""));
+    throw ProbeError(
+        fmt::format("{}: features must be a floating-point [N, D] tensor, got {} {}", what,
+                    features.defined() ? c10::toString(features.scalar_type()) : "undefined",
+                    features.defined() ? sizes_string(features) : ""));
   if (expected_dim >= 0 && features.size(1) != expected_dim)
     throw ProbeError(fmt::format("{}: features have {} dimensions, the model expects {}", what,
                                  features.size(1), expected_dim));
@@ -49,12 +49,15 @@ ProbeDataset::ProbeDataset(const torch::Tensor& features, const torch::Tensor& l
       labels.scalar_type() == torch::kBool)
     throw ProbeError(fmt::format("{}: labels must be an integer [N] tensor", name));
   if (labels.size(0) != features.size(0))
-    throw ProbeError(fmt::format("{}: {} feature rows but {} labels", name, features.size(0),
-                                 labels.size(0)));
+    throw ProbeError(
+        fmt::format("{}: {} feature rows but {} labels", name, features.size(0), labels.size(0)));
   if (features.size(0) == 0) throw ProbeError(fmt::format("{}: the split is empty", name));
   if (num_classes < 2)
     throw ProbeError(fmt::format("{}: expected at least 2 classes, got {}", name, num_classes));
-  features_ = features.to(torch::kCPU, torch::kDouble).contiguous();
+  const bool narrow = features.scalar_type() == torch::kFloat ||
+                      features.scalar_type() == torch::kHalf ||
+                      features.scalar_type() == torch::kBFloat16;
+  features_ = features.to(torch::kCPU, narrow ? torch::kFloat : torch::kDouble).contiguous();
   labels_ = labels.to(torch::kCPU, torch::kLong).contiguous();
   if (!torch::isfinite(features_).all().item<bool>())
     throw ProbeError(fmt::format("{}: features hold NaN or infinite values", name));
@@ -71,7 +74,10 @@ ProbeDataset ProbeDataset::concat(const ProbeDataset& a, const ProbeDataset& b,
                                  a.num_features(), a.num_classes(), b.name(), b.num_features(),
                                  b.num_classes()));
   ProbeDataset d;
-  d.features_ = torch::cat({a.features_, b.features_}, 0);
+  const bool same = a.features_.scalar_type() == b.features_.scalar_type();
+  d.features_ =
+      same ? torch::cat({a.features_, b.features_}, 0)
+           : torch::cat({a.features_.to(torch::kDouble), b.features_.to(torch::kDouble)}, 0);
   d.labels_ = torch::cat({a.labels_, b.labels_}, 0);
   d.num_classes_ = a.num_classes_;
   d.name_ = name;
@@ -101,19 +107,21 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   if (warm_start) {
     if (!warm_start->weight.defined() || warm_start->num_classes() != K ||
         warm_start->num_features() != D)
-      throw ProbeError(fmt::format("{}: the warm start does not have shape K={}, D={}",
-                                   train.name(), K, D));
+      throw ProbeError(
+          fmt::format("{}: the warm start does not have shape K={}, D={}", train.name(), K, D));
     torch::from_blob(x0.data(), {K, D}, dbl).copy_(warm_start->weight);
     torch::from_blob(x0.data() + K * D, {K}, dbl).copy_(warm_start->bias);
   }
 
-  const double* Xp = X.data_ptr<double>();
   const int64_t* yp = train.labels().data_ptr<int64_t>();
+  const bool single = X.scalar_type() == torch::kFloat;
   auto objective = [&](const std::vector<double>& x, std::vector<double>& grad) -> double {
     const double* W = x.data();
     double* GW = grad.data();
-    const double loss =
-        multinomial_loss_gradient(Xp, yp, N, D, K, W, W + K * D, GW, GW + K * D);
+    const double loss = single ? multinomial_loss_gradient(X.data_ptr<float>(), yp, N, D, K, W,
+                                                           W + K * D, GW, GW + K * D)
+                               : multinomial_loss_gradient(X.data_ptr<double>(), yp, N, D, K, W,
+                                                           W + K * D, GW, GW + K * D);
     double penalty = 0.0;
     for (int64_t i = 0; i < K * D; ++i) {
       penalty += W[i] * W[i];
@@ -132,8 +140,7 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   out.iterations = r.iterations;
   out.evaluations = r.evaluations;
   out.stop = r.stop;
-  out.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
 }
 

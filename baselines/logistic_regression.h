@@ -38,7 +38,9 @@ struct LogisticRegressionResult {
   }
 };
 
-// The training data in the solver's layout: features copied once to contiguous float64.
+// The training data in the solver's layout: features copied once to contiguous CPU memory, kept in
+// float32 when they are float32 or narrower (CLIP and ResNet features are; the solver's arithmetic
+// is float64 either way, and float32 rows halve its memory traffic), float64 otherwise.
 class ProbeDataset {
  public:
   // features: [N, D] floating point; labels: [N] integer in [0, num_classes). `name` (e.g. "train")
@@ -49,8 +51,9 @@ class ProbeDataset {
   // The rows of `a` followed by those of `b` (train + val for the refit); same D and K.
   static ProbeDataset concat(const ProbeDataset& a, const ProbeDataset& b, const std::string& name);
 
-  const torch::Tensor& features() const { return features_; }  // [N, D] float64, contiguous
-  const torch::Tensor& labels() const { return labels_; }      // [N] int64
+  // [N, D] float32 or float64 (see above), contiguous
+  const torch::Tensor& features() const { return features_; }
+  const torch::Tensor& labels() const { return labels_; }  // [N] int64
   int64_t size() const { return features_.size(0); }
   int64_t num_features() const { return features_.size(1); }
   int64_t num_classes() const { return num_classes_; }
@@ -70,9 +73,9 @@ class ProbeDataset {
 // scipy), in float64, from zeros or from `warm_start` (a model of matching shape). Every class in
 // [0, num_classes) must have a training example. Throws ProbeError on C <= 0, a class without
 // training examples or a warm start of the wrong shape.
-LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, double C,
-                                                 const LbfgsOptions& options = {},
-                                                 const LogisticRegressionModel* warm_start = nullptr);
+LogisticRegressionResult fit_logistic_regression(
+    const ProbeDataset& train, double C, const LbfgsOptions& options = {},
+    const LogisticRegressionModel* warm_start = nullptr);
 
 // Fraction of rows whose predicted class equals the label.
 double accuracy(const LogisticRegressionModel& model, const ProbeDataset& data);

@@ -3,176 +3,138 @@
 #include "baselines/multinomial_loss.h"
 
 #include <ATen/Parallel.h>
+#include <immintrin.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
 namespace clipbench::baselines {
 namespace {
 
-constexpr int64_t kBlockRows = 32;
-constexpr int kClassTile = 8;
+constexpr int64_t kBlockRows = 64;
 
-// Four doubles (GCC / Clang vector extension): one AVX register, or two SSE2 registers. The
-// helpers taking / returning them are always inlined, so GCC's ABI note does not apply.
+// Vectors of doubles (GCC / Clang vector extensions): v8d is one AVX-512 register, v4d one AVX
+// register (or two SSE2 registers). The helpers taking / returning them are always inlined into
+// the ISA-specific entry points below, so GCC's ABI note does not apply.
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef double v4d __attribute__((vector_size(32)));
+typedef double v8d __attribute__((vector_size(64)));
+typedef float v4f __attribute__((vector_size(16)));
 
 #define CLIPBENCH_INLINE inline __attribute__((always_inline))
 
-CLIPBENCH_INLINE v4d load4(const double* p) {
-  v4d v;
-  std::memcpy(&v, p, sizeof v);
-  return v;
-}
-CLIPBENCH_INLINE void store4(double* p, v4d v) { std::memcpy(p, &v, sizeof v); }
+// The kernel compiled three times. The tilings: AVX-512 has 32 vector registers (logits: 4 rows x
+// up to 6 classes, so a class tile's weights, 6 x D doubles, stay in L1 while the rows stream;
+// gradient: up to 6 classes x 4 vectors), AVX2 16.
+#pragma GCC push_options
+#pragma GCC target("avx512f,avx512dq,avx2,fma")
+namespace avx512 {
+#define CLIPBENCH_KERNEL_AVX512 1
+#include "baselines/multinomial_loss_kernel.inc"
+#undef CLIPBENCH_KERNEL_AVX512
+using Tiles = Tiling<v8d, 4, 6, 4>;
+}  // namespace avx512
+#pragma GCC pop_options
 
-// Z[r * ldz + k] = x_r . W[k] for KT classes (W: KT rows of stride D).
-template <int KT>
-CLIPBENCH_INLINE void logits_tile(const double* X, int64_t rows, int64_t D, const double* W,
-                                  double* Z, int64_t ldz) {
-  for (int64_t r = 0; r < rows; ++r) {
-    const double* x = X + r * D;
-    v4d acc[KT];
-    for (int k = 0; k < KT; ++k) acc[k] = v4d{0, 0, 0, 0};
-    int64_t j = 0;
-    for (; j + 4 <= D; j += 4) {
-      const v4d xv = load4(x + j);
-      for (int k = 0; k < KT; ++k) acc[k] += xv * load4(W + k * D + j);
-    }
-    for (int k = 0; k < KT; ++k) {
-      double s = (acc[k][0] + acc[k][1]) + (acc[k][2] + acc[k][3]);
-      for (int64_t jj = j; jj < D; ++jj) s += x[jj] * W[k * D + jj];
-      Z[r * ldz + k] = s;
-    }
-  }
-}
+#pragma GCC push_options
+#pragma GCC target("avx2,fma")
+namespace avx2 {
+#include "baselines/multinomial_loss_kernel.inc"
+using Tiles = Tiling<v4d, 1, 8, 1>;
+}  // namespace avx2
+#pragma GCC pop_options
 
-// G[k] += sum_r R[r * ldr + k] * x_r for KT classes (G: KT rows of stride D).
-template <int KT>
-CLIPBENCH_INLINE void gradient_tile(const double* X, int64_t rows, int64_t D, const double* R,
-                                    int64_t ldr, double* G) {
-  int64_t j = 0;
-  for (; j + 4 <= D; j += 4) {
-    v4d acc[KT];
-    for (int k = 0; k < KT; ++k) acc[k] = v4d{0, 0, 0, 0};
-    for (int64_t r = 0; r < rows; ++r) {
-      const v4d xv = load4(X + r * D + j);
-      for (int k = 0; k < KT; ++k) acc[k] += R[r * ldr + k] * xv;
-    }
-    for (int k = 0; k < KT; ++k) store4(G + k * D + j, load4(G + k * D + j) + acc[k]);
-  }
-  for (; j < D; ++j)
-    for (int k = 0; k < KT; ++k) {
-      double s = 0.0;
-      for (int64_t r = 0; r < rows; ++r) s += R[r * ldr + k] * X[r * D + j];
-      G[k * D + j] += s;
-    }
+namespace portable {
+#include "baselines/multinomial_loss_kernel.inc"
+using Tiles = Tiling<v4d, 1, 8, 1>;
+}  // namespace portable
+
+template <class E>
+using BlocksFn = double (*)(const E*, const int64_t*, int64_t, int64_t, int64_t, int64_t, int64_t,
+                            const double*, const double*, double*, double*, double*);
+
+enum class Isa { kAvx512, kAvx2, kGeneric };
+
+Isa detect_isa() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")) return Isa::kAvx512;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
+  return Isa::kGeneric;
 }
 
-#define CLIPBENCH_TILE_SWITCH(fn, kt, ...) \
-  switch (kt) {                            \
-    case 1: fn<1>(__VA_ARGS__); break;     \
-    case 2: fn<2>(__VA_ARGS__); break;     \
-    case 3: fn<3>(__VA_ARGS__); break;     \
-    case 4: fn<4>(__VA_ARGS__); break;     \
-    case 5: fn<5>(__VA_ARGS__); break;     \
-    case 6: fn<6>(__VA_ARGS__); break;     \
-    case 7: fn<7>(__VA_ARGS__); break;     \
-    default: fn<8>(__VA_ARGS__); break;    \
-  }
-
-// One block of rows: its loss; adds its gradient to G ([K, D]) and gb ([K]). Z: rows x K scratch.
-CLIPBENCH_INLINE double block(const double* X, const int64_t* y, int64_t rows, int64_t D,
-                              int64_t K, const double* W, const double* b, double* Z, double* G,
-                              double* gb) {
-  for (int64_t k0 = 0; k0 < K; k0 += kClassTile) {
-    const int kt = static_cast<int>(std::min<int64_t>(kClassTile, K - k0));
-    CLIPBENCH_TILE_SWITCH(logits_tile, kt, X, rows, D, W + k0 * D, Z + k0, K)
-  }
-  double loss = 0.0;
-  for (int64_t r = 0; r < rows; ++r) {
-    double* z = Z + r * K;
-    double m = -INFINITY;
-    for (int64_t k = 0; k < K; ++k) {
-      z[k] += b[k];
-      m = std::max(m, z[k]);
-    }
-    double s = 0.0;
-    for (int64_t k = 0; k < K; ++k) s += std::exp(z[k] - m);
-    const double lse = m + std::log(s);
-    loss += lse - z[y[r]];
-    for (int64_t k = 0; k < K; ++k) z[k] = std::exp(z[k] - lse);
-    z[y[r]] -= 1.0;
-    for (int64_t k = 0; k < K; ++k) gb[k] += z[k];
-  }
-  for (int64_t k0 = 0; k0 < K; k0 += kClassTile) {
-    const int kt = static_cast<int>(std::min<int64_t>(kClassTile, K - k0));
-    CLIPBENCH_TILE_SWITCH(gradient_tile, kt, X, rows, D, Z + k0, K, G + k0 * D)
-  }
-  return loss;
+Isa cpu_isa() {
+  static const Isa isa = detect_isa();
+  return isa;
 }
 
-// The blocks [first, last): the same code compiled for AVX2 + FMA and for the baseline ISA.
-__attribute__((target("avx2,fma"))) double blocks_avx2(const double* X, const int64_t* y,
-                                                        int64_t N, int64_t first, int64_t last,
-                                                        int64_t D, int64_t K, const double* W,
-                                                        const double* b, double* Z, double* G,
-                                                        double* gb) {
-  double loss = 0.0;
-  for (int64_t i = first; i < last; ++i) {
-    const int64_t r0 = i * kBlockRows, rows = std::min(kBlockRows, N - r0);
-    loss += block(X + r0 * D, y + r0, rows, D, K, W, b, Z, G, gb);
-  }
-  return loss;
-}
-
-double blocks_generic(const double* X, const int64_t* y, int64_t N, int64_t first, int64_t last,
-                      int64_t D, int64_t K, const double* W, const double* b, double* Z,
-                      double* G, double* gb) {
-  double loss = 0.0;
-  for (int64_t i = first; i < last; ++i) {
-    const int64_t r0 = i * kBlockRows, rows = std::min(kBlockRows, N - r0);
-    loss += block(X + r0 * D, y + r0, rows, D, K, W, b, Z, G, gb);
-  }
-  return loss;
-}
-
-bool has_avx2_fma() {
-  static const bool yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-  return yes;
-}
-
-}  // namespace
-
-double multinomial_loss_gradient(const double* X, const int64_t* y, int64_t N, int64_t D,
-                                 int64_t K, const double* W, const double* b, double* grad_W,
-                                 double* grad_b) {
+template <class E>
+double loss_gradient(const E* X, const int64_t* y, int64_t N, int64_t D, int64_t K, const double* W,
+                     const double* b, double* grad_W, double* grad_b) {
+  const Isa isa = cpu_isa();
+  const BlocksFn<E> blocks_fn = isa == Isa::kAvx512 ? avx512::blocks<avx512::Tiles, E>
+                                : isa == Isa::kAvx2 ? avx2::blocks<avx2::Tiles, E>
+                                                    : portable::blocks<portable::Tiles, E>;
   const int64_t num_blocks = (N + kBlockRows - 1) / kBlockRows;
   const int threads = std::max(1, at::get_num_threads());
-  // One gradient accumulator per thread, summed in thread order afterwards.
-  std::vector<double> g(static_cast<size_t>(threads) * (K * D + K), 0.0);
-  std::vector<double> losses(static_cast<size_t>(threads), 0.0);
-  const bool avx2 = has_avx2_fma();
+  // One gradient accumulator per thread, summed in thread order afterwards. The buffers are kept
+  // between calls (one solver calls this thousands of times; fresh ones cost page faults).
+  // (Thread-local, so the workers below must use these pointers, not the names.)
+  static thread_local std::vector<double> g_buffer, loss_buffer;
+  g_buffer.assign(static_cast<size_t>(threads) * (K * D + K), 0.0);
+  loss_buffer.assign(static_cast<size_t>(threads), 0.0);
+  double* const g = g_buffer.data();
+  double* const losses = loss_buffer.data();
   at::parallel_for(0, num_blocks, 1, [&](int64_t first, int64_t last) {
     const int t = std::min(at::get_thread_num(), threads - 1);
-    double* G = g.data() + static_cast<size_t>(t) * (K * D + K);
-    std::vector<double> Z(static_cast<size_t>(kBlockRows * K));
-    losses[t] += avx2 ? blocks_avx2(X, y, N, first, last, D, K, W, b, Z.data(), G, G + K * D)
-                      : blocks_generic(X, y, N, first, last, D, K, W, b, Z.data(), G, G + K * D);
+    double* G = g + static_cast<size_t>(t) * (K * D + K);
+    static thread_local std::vector<double> Z;
+    Z.resize(static_cast<size_t>(kBlockRows * K));
+    losses[t] += blocks_fn(X, y, N, first, last, D, K, W, b, Z.data(), G, G + K * D);
   });
   std::fill(grad_W, grad_W + K * D, 0.0);
   std::fill(grad_b, grad_b + K, 0.0);
   double loss = 0.0;
   for (int t = 0; t < threads; ++t) {
-    const double* G = g.data() + static_cast<size_t>(t) * (K * D + K);
+    const double* G = g + static_cast<size_t>(t) * (K * D + K);
     for (int64_t i = 0; i < K * D; ++i) grad_W[i] += G[i];
     for (int64_t k = 0; k < K; ++k) grad_b[k] += G[K * D + k];
     loss += losses[t];
   }
   return loss;
+}
+
+}  // namespace
+
+const char* multinomial_loss_isa() {
+  switch (cpu_isa()) {
+    case Isa::kAvx512:
+      return "avx512";
+    case Isa::kAvx2:
+      return "avx2";
+    default:
+      return "generic";
+  }
+}
+
+int intra_op_threads_used(int64_t tasks) {
+  std::vector<char> used(static_cast<size_t>(std::max(1, at::get_num_threads())), 0);
+  at::parallel_for(0, tasks, 1, [&](int64_t, int64_t) {
+    used[std::min<size_t>(at::get_thread_num(), used.size() - 1)] = 1;
+  });
+  return static_cast<int>(std::count(used.begin(), used.end(), 1));
+}
+
+double multinomial_loss_gradient(const double* X, const int64_t* y, int64_t N, int64_t D, int64_t K,
+                                 const double* W, const double* b, double* grad_W, double* grad_b) {
+  return loss_gradient(X, y, N, D, K, W, b, grad_W, grad_b);
+}
+
+double multinomial_loss_gradient(const float* X, const int64_t* y, int64_t N, int64_t D, int64_t K,
+                                 const double* W, const double* b, double* grad_W, double* grad_b) {
+  return loss_gradient(X, y, N, D, K, W, b, grad_W, grad_b);
 }
 
 }  // namespace clipbench::baselines

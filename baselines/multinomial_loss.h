@@ -9,14 +9,28 @@ namespace clipbench::baselines {
 // With z_i = W x_i + b and r_i = softmax(z_i) - onehot(y_i):
 //   returns sum_i (logsumexp(z_i) - z_{i, y_i}),
 //   writes grad_W = sum_i r_i x_i^T ([K, D], row-major) and grad_b = sum_i r_i ([K]).
-// X: [N, D] row-major float64; y: [N] with values in [0, K) (not checked); W: [K, D] row-major;
-// b: [K]. grad_W and grad_b are overwritten. The rows are processed in blocks of 32 (logits,
-// softmax and the block's gradient while the block is in cache, so X is read from memory once per
-// call), blocks split over LibTorch's intra-op threads (at::parallel_for), with AVX2 + FMA code
-// when the CPU has it and portable code otherwise. Summation order depends on the number of
-// threads; results agree with a straightforward float64 evaluation to ~1e-13 relative.
-double multinomial_loss_gradient(const double* X, const int64_t* y, int64_t N, int64_t D,
-                                 int64_t K, const double* W, const double* b, double* grad_W,
-                                 double* grad_b);
+// X: [N, D] row-major, float64 or float32 (float32 features are widened to float64 in registers,
+// so the arithmetic is float64 either way and X takes half the memory traffic); y: [N] with values
+// in [0, K) (not checked); W: [K, D] row-major; b: [K]. grad_W and grad_b are overwritten. The rows
+// are processed in blocks of 64 (logits, softmax and the block's gradient while the block is in
+// cache, so X is read from memory once per call), blocks split over LibTorch's intra-op threads
+// (at::parallel_for; this library is compiled with OpenMP so that an OpenMP LibTorch really runs
+// them in parallel), with register-tiled AVX-512 code (4 rows x up to 6 classes of logits, 6
+// classes x 32 features of gradient), AVX2
+// + FMA code, or portable code, picked once from the CPU. Summation order depends on the
+// instruction set and the number of threads; results agree with a straightforward float64
+// evaluation to ~1e-13 relative.
+double multinomial_loss_gradient(const double* X, const int64_t* y, int64_t N, int64_t D, int64_t K,
+                                 const double* W, const double* b, double* grad_W, double* grad_b);
+double multinomial_loss_gradient(const float* X, const int64_t* y, int64_t N, int64_t D, int64_t K,
+                                 const double* W, const double* b, double* grad_W, double* grad_b);
+
+// The instruction set multinomial_loss_gradient uses on this CPU: "avx512", "avx2" or "generic".
+const char* multinomial_loss_isa();
+
+// How many distinct intra-op threads at::parallel_for, as compiled into this library, runs `tasks`
+// one-element tasks on (at most at::get_num_threads()). A build whose parallel_for does not match
+// LibTorch's parallel backend (an OpenMP LibTorch, code compiled without OpenMP) returns 1.
+int intra_op_threads_used(int64_t tasks);
 
 }  // namespace clipbench::baselines

@@ -65,6 +65,7 @@ SweepChoice choose_C(const ProbeDataset& train, const ProbeDataset& val,
     e.point.log10_C = log10_C;
     e.point.val_accuracy = accuracy(e.fit.model, val);
     e.point.iterations = e.fit.iterations;
+    e.point.evaluations = e.fit.evaluations;
     e.point.objective = e.fit.objective;
     e.point.stop = e.fit.stop;
     e.point.seconds = e.fit.seconds;
@@ -104,8 +105,7 @@ SweepResult sweep_and_refit(const ProbeDataset& train, const ProbeDataset& val,
   SweepResult r;
   r.choice = choose_C(train, val, options);
   const ProbeDataset train_val = ProbeDataset::concat(train, val, train.name() + "+" + val.name());
-  r.refit = fit_logistic_regression(train_val, std::pow(10.0, r.choice.best_log10_C),
-                                    options.lbfgs,
+  r.refit = fit_logistic_regression(train_val, std::pow(10.0, r.choice.best_log10_C), options.lbfgs,
                                     options.warm_start ? &r.choice.best_fit.model : nullptr);
   r.test_accuracy = accuracy(r.refit.model, test);
   r.seconds = seconds_since(t0);

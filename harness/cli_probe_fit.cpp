@@ -7,11 +7,12 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
-#include <nlohmann/json.hpp>
 #include <initializer_list>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "baselines/logistic_regression.h"
+#include "baselines/multinomial_loss.h"
 #include "baselines/probe_sweep.h"
 #include "clip/errors.h"
 #include "clip/safetensors.h"
@@ -45,42 +46,42 @@ Split read_split(const std::string& path, const std::string& role) {
     if (it == tensors.end()) {
       std::string keys;
       for (const auto& kv : tensors) keys += (keys.empty() ? "" : ", ") + kv.first;
-      throw Error(fmt::format("--{} {}: no tensor '{}' (it has: {}); expected 'features' [N, D] "
-                              "float and 'labels' [N] int64",
-                              role, path, key, keys.empty() ? "none" : keys));
+      throw Error(
+          fmt::format("--{} {}: no tensor '{}' (it has: {}); expected 'features' [N, D] "
+                      "float and 'labels' [N] int64",
+                      role, path, key, keys.empty() ? "none" : keys));
     }
   }
   s.features = tensors.at("features");
   s.labels = tensors.at("labels");
   if (!s.features.is_floating_point() || s.features.dim() != 2)
-    throw Error(fmt::format("--{} {}: 'features' has dtype {} and {} dimensions, expected a "
-                            "floating-point [N, D] tensor",
-                            role, path, c10::toString(s.features.scalar_type()),
-                            s.features.dim()));
-  if (s.labels.is_floating_point() || s.labels.scalar_type() == torch::kBool ||
-      s.labels.dim() != 1)
+    throw Error(
+        fmt::format("--{} {}: 'features' has dtype {} and {} dimensions, expected a "
+                    "floating-point [N, D] tensor",
+                    role, path, c10::toString(s.features.scalar_type()), s.features.dim()));
+  if (s.labels.is_floating_point() || s.labels.scalar_type() == torch::kBool || s.labels.dim() != 1)
     throw Error(fmt::format("--{} {}: 'labels' has dtype {} and {} dimensions, expected int64 [N]",
                             role, path, c10::toString(s.labels.scalar_type()), s.labels.dim()));
   if (s.labels.size(0) != s.features.size(0))
     throw Error(fmt::format("--{} {}: {} feature rows but {} labels", role, path,
                             s.features.size(0), s.labels.size(0)));
   if (s.labels.numel() > 0 && s.labels.min().item<int64_t>() < 0)
-    throw Error(fmt::format("--{} {}: negative label {}", role, path,
-                            s.labels.min().item<int64_t>()));
+    throw Error(
+        fmt::format("--{} {}: negative label {}", role, path, s.labels.min().item<int64_t>()));
   return s;
 }
 
 nlohmann::json point_json(const baselines::SweepPoint& p) {
-  return {{"log10_C", p.log10_C},         {"val_accuracy", p.val_accuracy},
-          {"iterations", p.iterations},   {"objective", p.objective},
-          {"stop", baselines::to_string(p.stop)}, {"seconds", p.seconds}};
+  return {{"log10_C", p.log10_C},       {"val_accuracy", p.val_accuracy},
+          {"iterations", p.iterations}, {"evaluations", p.evaluations},
+          {"objective", p.objective},   {"stop", baselines::to_string(p.stop)},
+          {"seconds", p.seconds}};
 }
 
 void run_probe_fit(const ProbeFitOptions& o) {
   if (o.threads > 0) torch::set_num_threads(o.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  if (!o.C && o.val.empty())
-    throw Error("probe-fit: give --val (to choose C) or a fixed --C");
+  if (!o.C && o.val.empty()) throw Error("probe-fit: give --val (to choose C) or a fixed --C");
   if (o.C && !(*o.C > 0.0 && std::isfinite(*o.C)))
     throw Error(fmt::format("probe-fit: --C must be a positive number, got {}", *o.C));
   const Split tr = read_split(o.train, "train");
@@ -114,9 +115,11 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["mode"] = "fixed_C";
     j["C"] = *o.C;
     j["log10_C"] = std::log10(*o.C);
-    j["val_accuracy"] = val ? nlohmann::json(baselines::accuracy(fit.model, *val)) : nlohmann::json();
+    j["val_accuracy"] =
+        val ? nlohmann::json(baselines::accuracy(fit.model, *val)) : nlohmann::json();
     j["test_accuracy"] = baselines::accuracy(fit.model, test);
     j["iterations"] = fit.iterations;
+    j["evaluations"] = fit.evaluations;
     j["objective"] = fit.objective;
     j["stop"] = baselines::to_string(fit.stop);
     j["fit_seconds"] = fit.seconds;
@@ -128,6 +131,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["val_accuracy"] = r.choice.best_val_accuracy;
     j["test_accuracy"] = r.test_accuracy;
     j["iterations"] = r.refit.iterations;  // of the refit on train + val
+    j["evaluations"] = r.refit.evaluations;
     j["objective"] = r.refit.objective;
     j["stop"] = baselines::to_string(r.refit.stop);
     j["evaluated"] = nlohmann::json::array();
@@ -137,8 +141,10 @@ void run_probe_fit(const ProbeFitOptions& o) {
   }
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["threads"] = torch::get_num_threads();
-  spdlog::info("probe-fit: log10 C = {}, test accuracy {:.4f}, {:.2f} s", j["log10_C"].get<double>(),
-               j["test_accuracy"].get<double>(), j["seconds"].get<double>());
+  j["kernel"] = baselines::multinomial_loss_isa();
+  spdlog::info("probe-fit: log10 C = {}, test accuracy {:.4f}, {:.2f} s",
+               j["log10_C"].get<double>(), j["test_accuracy"].get<double>(),
+               j["seconds"].get<double>());
   write_output(o.out, j.dump());
 }
 

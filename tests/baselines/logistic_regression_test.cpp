@@ -23,10 +23,9 @@ namespace {
 ProbeDataset blobs(int64_t n, uint64_t seed, const std::string& name) {
   torch::manual_seed(seed);
   const torch::Tensor labels = torch::arange(n, torch::kLong) % 3;
-  const torch::Tensor centres = torch::tensor({{1.0, 0.0, 0.0, 0.5, 0.0},
-                                               {0.0, 1.0, 0.0, 0.0, -0.5},
-                                               {0.0, 0.0, 1.0, 0.5, 0.5}},
-                                              torch::kDouble);
+  const torch::Tensor centres = torch::tensor(
+      {{1.0, 0.0, 0.0, 0.5, 0.0}, {0.0, 1.0, 0.0, 0.0, -0.5}, {0.0, 0.0, 1.0, 0.5, 0.5}},
+      torch::kDouble);
   const torch::Tensor x = centres.index_select(0, labels) + torch::randn({n, 5}, torch::kDouble);
   return ProbeDataset(x, labels, 3, name);
 }
@@ -36,11 +35,13 @@ std::pair<double, double> objective_and_max_gradient(const ProbeDataset& d, cons
                                                      const torch::Tensor& b, double C) {
   auto W = w.clone().requires_grad_(true), B = b.clone().requires_grad_(true);
   auto z = torch::addmm(B, d.features(), W.t());
-  auto f = torch::nn::functional::cross_entropy(
-               z, d.labels(), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) +
-           0.5 / C * W.pow(2).sum();
+  auto f =
+      torch::nn::functional::cross_entropy(
+          z, d.labels(), torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum)) +
+      0.5 / C * W.pow(2).sum();
   f.backward();
-  const double g = std::max(W.grad().abs().max().item<double>(), B.grad().abs().max().item<double>());
+  const double g =
+      std::max(W.grad().abs().max().item<double>(), B.grad().abs().max().item<double>());
   return {f.item<double>(), g};
 }
 
@@ -96,7 +97,8 @@ TEST_CASE("logistic regression rejects bad input with clear errors", "[unit]") {
 
 TEST_CASE("logistic regression matches scikit-learn on Fashion-MNIST pixels at fixed C",
           "[parity]") {
-  const auto fx = clipbench::test::read_json_file(clipbench::test::fixture("probe/fashion_mnist_pixels.json"));
+  const auto fx =
+      clipbench::test::read_json_file(clipbench::test::fixture("probe/fashion_mnist_pixels.json"));
   const auto tr = clipbench::test::fashion_mnist_pixels("train", 0, 5000);
   const auto va = clipbench::test::fashion_mnist_pixels("train", 5000, 6000);
   const auto te = clipbench::test::fashion_mnist_pixels("t10k", 0, 2000);
@@ -119,4 +121,27 @@ TEST_CASE("logistic regression matches scikit-learn on Fashion-MNIST pixels at f
               << val_acc << " vs " << ref.at("val_acc") << ", test " << test_acc << " vs "
               << ref.at("test_acc") << ", " << r.seconds << " s vs " << ref.at("seconds") << " s");
   }
+}
+
+TEST_CASE("float32 features are kept in float32 and fit exactly as their float64 values",
+          "[unit]") {
+  const ProbeDataset wide = blobs(200, 7, "blobs64");
+  const ProbeDataset narrow(wide.features().to(torch::kFloat), wide.labels(), 3, "blobs32");
+  CHECK(narrow.features().scalar_type() == torch::kFloat);
+  CHECK(ProbeDataset(wide.features().to(torch::kHalf), wide.labels(), 3, "h")
+            .features()
+            .scalar_type() == torch::kFloat);
+  CHECK(wide.features().scalar_type() == torch::kDouble);
+  // The float64 copy of the float32 values: the same numbers, so the same fit (float32 rows are
+  // widened exactly and summed in the same order).
+  const ProbeDataset widened(narrow.features().to(torch::kDouble), wide.labels(), 3, "widened");
+  const auto a = fit_logistic_regression(narrow, 1.0);
+  const auto b = fit_logistic_regression(widened, 1.0);
+  CHECK(a.iterations == b.iterations);
+  CHECK(a.objective == Approx(b.objective).epsilon(1e-12));
+  CHECK((a.model.weight - b.model.weight).abs().max().item<double>() < 1e-9);
+  // Stacking a float32 and a float64 split promotes to float64.
+  const ProbeDataset both = ProbeDataset::concat(narrow, wide, "both");
+  CHECK(both.features().scalar_type() == torch::kDouble);
+  CHECK(both.size() == 400);
 }

@@ -39,3 +39,66 @@ TEST_CASE("the fused multinomial loss and gradient match autograd", "[unit]") {
     }
   }
 }
+
+TEST_CASE("the fused kernel's register tiles match autograd for every class-tile width", "[unit]") {
+  // K from 1 to 27 covers every tile width of the AVX-512 (<= 12) and AVX2 (<= 8) tilings and
+  // uneven splits; D = 37 leaves a tail after 16-, 8- and 4-wide vectors; N = 131 gives an odd
+  // row count and a last block shorter than 64.
+  const int64_t N = 131, D = 37;
+  for (int64_t K = 1; K <= 27; ++K) {
+    CAPTURE(K, clipbench::baselines::multinomial_loss_isa());
+    torch::manual_seed(K);
+    const auto dbl = torch::kDouble;
+    const torch::Tensor X = torch::randn({N, D}, dbl);
+    const torch::Tensor y = torch::randint(K, {N}, torch::kLong);
+    const torch::Tensor W = torch::randn({K, D}, dbl) * 0.5, b = torch::randn({K}, dbl);
+    auto Wr = W.clone().requires_grad_(true), br = b.clone().requires_grad_(true);
+    auto f = torch::nn::functional::cross_entropy(
+        torch::addmm(br, X, Wr.t()), y,
+        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+    f.backward();
+    at::set_num_threads(2);
+    torch::Tensor gW = torch::zeros({K, D}, dbl), gb = torch::zeros({K}, dbl);
+    const double loss = clipbench::baselines::multinomial_loss_gradient(
+        X.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+        b.data_ptr<double>(), gW.data_ptr<double>(), gb.data_ptr<double>());
+    CHECK(loss == Approx(f.item<double>()).epsilon(1e-12));
+    CHECK((gW - Wr.grad()).abs().max().item<double>() < 1e-10);
+    CHECK((gb - br.grad()).abs().max().item<double>() < 1e-10);
+  }
+}
+
+TEST_CASE("float32 features give the float64 result of their exact values", "[unit]") {
+  // The float32 overload widens each feature exactly, so it must agree with the float64 kernel
+  // on X.to(kDouble) to summation-order rounding, not to float32 precision.
+  for (int64_t K : {3, 10, 14}) {
+    const int64_t N = 97, D = 45;
+    CAPTURE(K);
+    torch::manual_seed(100 + K);
+    const torch::Tensor Xf = torch::randn({N, D}, torch::kFloat) * 3.0;
+    const torch::Tensor Xd = Xf.to(torch::kDouble);
+    const torch::Tensor y = torch::randint(K, {N}, torch::kLong);
+    const torch::Tensor W = torch::randn({K, D}, torch::kDouble) * 0.3;
+    const torch::Tensor b = torch::randn({K}, torch::kDouble);
+    torch::Tensor gWf = torch::zeros({K, D}, torch::kDouble),
+                  gbf = torch::zeros({K}, torch::kDouble);
+    torch::Tensor gWd = gWf.clone(), gbd = gbf.clone();
+    const double lf = clipbench::baselines::multinomial_loss_gradient(
+        Xf.data_ptr<float>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+        b.data_ptr<double>(), gWf.data_ptr<double>(), gbf.data_ptr<double>());
+    const double ld = clipbench::baselines::multinomial_loss_gradient(
+        Xd.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+        b.data_ptr<double>(), gWd.data_ptr<double>(), gbd.data_ptr<double>());
+    CHECK(lf == Approx(ld).epsilon(1e-13));
+    CHECK((gWf - gWd).abs().max().item<double>() < 1e-11);
+    CHECK((gbf - gbd).abs().max().item<double>() < 1e-11);
+  }
+}
+
+TEST_CASE("the kernel's parallel_for runs on LibTorch's intra-op threads", "[unit]") {
+  // A library compiled without OpenMP against an OpenMP LibTorch silently runs on one thread.
+  at::set_num_threads(2);
+  CHECK(clipbench::baselines::intra_op_threads_used(64) == 2);
+  at::set_num_threads(1);
+  CHECK(clipbench::baselines::intra_op_threads_used(64) == 1);
+}
