@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "clip/linear.h"
 #include "clip/torch_compat.h"
 
 namespace clipbench {
@@ -36,13 +37,13 @@ SelfAttentionImpl::SelfAttentionImpl(int64_t width, int64_t heads) : width_(widt
 
 torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, bool causal) {
   const int64_t n = x.size(0), len = x.size(1), head_dim = width_ / heads_;
-  const auto qkv = torch::nn::functional::linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
+  const auto qkv = linear(x, in_proj_weight, in_proj_bias).chunk(3, -1);
   auto split = [&](const torch::Tensor& t) {
     return t.view({n, len, heads_, head_dim}).transpose(1, 2);  // [N, H, L, D]
   };
   const torch::Tensor out =
       scaled_dot_product_attention(split(qkv[0]), split(qkv[1]), split(qkv[2]), causal);
-  return out_proj(out.transpose(1, 2).reshape({n, len, width_}));
+  return linear(out.transpose(1, 2).reshape({n, len, width_}), out_proj->weight, out_proj->bias);
 }
 
 MlpImpl::MlpImpl(int64_t width) {
@@ -50,7 +51,9 @@ MlpImpl::MlpImpl(int64_t width) {
   c_proj = register_module("c_proj", torch::nn::Linear(width * 4, width));
 }
 
-torch::Tensor MlpImpl::forward(const torch::Tensor& x) { return c_proj(quick_gelu(c_fc(x))); }
+torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
+  return linear(quick_gelu(linear(x, c_fc->weight, c_fc->bias)), c_proj->weight, c_proj->bias);
+}
 
 ResidualAttentionBlockImpl::ResidualAttentionBlockImpl(int64_t width, int64_t heads) {
   attn = register_module("attn", SelfAttention(width, heads));

@@ -27,6 +27,9 @@ TORCH_MODULE(LayerNorm);
 // x * sigmoid(1.702 * x): the GELU approximation the OpenAI weights were trained with.
 torch::Tensor quick_gelu(const torch::Tensor& x);
 
+// Fully connected layers here run through clipbench::linear (clip/linear.h: oneDNN for fp32 CPU
+// inference).
+
 // Multi-head self-attention with the parameter names of nn.MultiheadAttention: `in_proj_weight`
 // [3W, W], `in_proj_bias` [3W] (q, k, v stacked in that order), `out_proj.weight` [W, W],
 // `out_proj.bias` [W]. forward: x [N, L, W] (batch first) -> [N, L, W]; with `causal`, position i
