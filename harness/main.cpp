@@ -6,10 +6,12 @@
 #include <exception>
 
 #include "clip/errors.h"
+#include "harness/allocator.h"
 #include "harness/cli_common.h"
 
 int main(int argc, char** argv) {
   namespace cli = clipbench::cli;
+  clipbench::configure_allocator_for_inference();
   CLI::App app{
       "clipbench: evaluate CLIP checkpoints (zero-shot, linear probes) and compare with the paper"};
   app.require_subcommand(1);
