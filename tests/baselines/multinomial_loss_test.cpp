@@ -4,14 +4,43 @@
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
 
+#include <initializer_list>
 #include <tuple>
 #include <vector>
 
 #include "tests/support/catch.h"
 
+namespace {
+
+// The kernel's loss and gradient at (W, b) against autograd's sum-reduced cross-entropy, with
+// each thread count (the gradient outputs start filled with garbage: they must be overwritten).
+void check_against_autograd(const torch::Tensor& X, const torch::Tensor& y, const torch::Tensor& W,
+                            const torch::Tensor& b, std::initializer_list<int> thread_counts) {
+  const int64_t N = X.size(0), D = X.size(1), K = W.size(0);
+  auto Wr = W.clone().requires_grad_(true), br = b.clone().requires_grad_(true);
+  auto f = torch::nn::functional::cross_entropy(
+      torch::addmm(br, X, Wr.t()), y,
+      torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+  f.backward();
+  for (int threads : thread_counts) {
+    CAPTURE(threads, clipbench::baselines::multinomial_loss_isa());
+    at::set_num_threads(threads);
+    torch::Tensor gW = torch::full({K, D}, 7.0, torch::kDouble);
+    torch::Tensor gb = torch::full({K}, 7.0, torch::kDouble);
+    const double loss = clipbench::baselines::multinomial_loss_gradient(
+        X.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+        b.data_ptr<double>(), gW.data_ptr<double>(), gb.data_ptr<double>());
+    CHECK(loss == Approx(f.item<double>()).epsilon(1e-12));
+    CHECK((gW - Wr.grad()).abs().max().item<double>() < 1e-10);
+    CHECK((gb - br.grad()).abs().max().item<double>() < 1e-10);
+  }
+}
+
+}  // namespace
+
 TEST_CASE("the fused multinomial loss and gradient match autograd", "[unit]") {
-  // Shapes that exercise the class tiles (8 + 5) and the D tail (not a multiple of 4), and a
-  // last row block shorter than 32.
+  // Shapes with uneven class tiles, a D tail after the vectors, and a last row block shorter
+  // than 64.
   const std::vector<std::tuple<int64_t, int64_t, int64_t>> shapes = {
       {77, 7, 13}, {64, 16, 3}, {5, 1, 2}};
   for (const auto& shape : shapes) {
@@ -19,52 +48,22 @@ TEST_CASE("the fused multinomial loss and gradient match autograd", "[unit]") {
     CAPTURE(N, D, K);
     torch::manual_seed(N + D + K);
     const auto dbl = torch::kDouble;
-    const torch::Tensor X = torch::randn({N, D}, dbl) * 2.0;
-    const torch::Tensor y = torch::randint(K, {N}, torch::kLong);
-    const torch::Tensor W = torch::randn({K, D}, dbl), b = torch::randn({K}, dbl);
-    auto Wr = W.clone().requires_grad_(true), br = b.clone().requires_grad_(true);
-    auto f = torch::nn::functional::cross_entropy(
-        torch::addmm(br, X, Wr.t()), y,
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-    f.backward();
-    for (int threads : {1, 2}) {
-      at::set_num_threads(threads);
-      torch::Tensor gW = torch::full({K, D}, 7.0, dbl), gb = torch::full({K}, 7.0, dbl);
-      const double loss = clipbench::baselines::multinomial_loss_gradient(
-          X.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
-          b.data_ptr<double>(), gW.data_ptr<double>(), gb.data_ptr<double>());
-      CHECK(loss == Approx(f.item<double>()).epsilon(1e-12));
-      CHECK((gW - Wr.grad()).abs().max().item<double>() < 1e-10);
-      CHECK((gb - br.grad()).abs().max().item<double>() < 1e-10);
-    }
+    check_against_autograd(torch::randn({N, D}, dbl) * 2.0, torch::randint(K, {N}, torch::kLong),
+                           torch::randn({K, D}, dbl), torch::randn({K}, dbl), {1, 2});
   }
 }
 
 TEST_CASE("the fused kernel's register tiles match autograd for every class-tile width", "[unit]") {
-  // K from 1 to 27 covers every tile width of the AVX-512 (<= 12) and AVX2 (<= 8) tilings and
-  // uneven splits; D = 37 leaves a tail after 16-, 8- and 4-wide vectors; N = 131 gives an odd
-  // row count and a last block shorter than 64.
+  // K from 1 to 27 covers every tile width of the AVX-512 (<= 6) and AVX2 (<= 8) tilings and
+  // uneven splits; D = 37 leaves a tail after 32-, 16-, 8- and 4-wide steps; N = 131 gives a row
+  // count that is not a multiple of the 4-row tiles and a last block shorter than 64.
   const int64_t N = 131, D = 37;
   for (int64_t K = 1; K <= 27; ++K) {
-    CAPTURE(K, clipbench::baselines::multinomial_loss_isa());
+    CAPTURE(K);
     torch::manual_seed(K);
     const auto dbl = torch::kDouble;
-    const torch::Tensor X = torch::randn({N, D}, dbl);
-    const torch::Tensor y = torch::randint(K, {N}, torch::kLong);
-    const torch::Tensor W = torch::randn({K, D}, dbl) * 0.5, b = torch::randn({K}, dbl);
-    auto Wr = W.clone().requires_grad_(true), br = b.clone().requires_grad_(true);
-    auto f = torch::nn::functional::cross_entropy(
-        torch::addmm(br, X, Wr.t()), y,
-        torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
-    f.backward();
-    at::set_num_threads(2);
-    torch::Tensor gW = torch::zeros({K, D}, dbl), gb = torch::zeros({K}, dbl);
-    const double loss = clipbench::baselines::multinomial_loss_gradient(
-        X.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
-        b.data_ptr<double>(), gW.data_ptr<double>(), gb.data_ptr<double>());
-    CHECK(loss == Approx(f.item<double>()).epsilon(1e-12));
-    CHECK((gW - Wr.grad()).abs().max().item<double>() < 1e-10);
-    CHECK((gb - br.grad()).abs().max().item<double>() < 1e-10);
+    check_against_autograd(torch::randn({N, D}, dbl), torch::randint(K, {N}, torch::kLong),
+                           torch::randn({K, D}, dbl) * 0.5, torch::randn({K}, dbl), {2});
   }
 }
 
