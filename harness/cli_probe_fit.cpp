@@ -1,6 +1,7 @@
 // `clipbench probe-fit`: the logistic-regression linear probe on features stored as safetensors
 // (the C sweep on val, refit on train + val, test accuracy), as JSON.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
@@ -10,6 +11,9 @@
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "baselines/logistic_regression.h"
 #include "baselines/multinomial_loss.h"
@@ -88,11 +92,22 @@ void run_probe_fit(const ProbeFitOptions& o) {
   const Split te = read_split(o.test, "test");
   std::optional<Split> va;
   if (!o.val.empty()) va = read_split(o.val, "val");
-  // Classes: 0 .. the largest label in any split.
-  int64_t K = 0;
-  const Split* val_split = va ? &*va : nullptr;
-  for (const Split* s : std::initializer_list<const Split*>{&tr, &te, val_split})
-    if (s && s->labels.numel() > 0) K = std::max(K, s->labels.max().item<int64_t>() + 1);
+  // Classes: 0 .. the largest train label. A val / test label outside them is named with its
+  // file and row (counting it as a class would blame train for a class it "lacks").
+  const int64_t K = tr.labels.numel() > 0 ? tr.labels.max().item<int64_t>() + 1 : 0;
+  const std::pair<const Split*, std::pair<const char*, const std::string*>> others[] = {
+      {va ? &*va : nullptr, {"val", &o.val}}, {&te, {"test", &o.test}}};
+  for (const auto& [split, role] : others) {
+    if (K == 0 || !split || split->labels.numel() == 0) continue;  // empty train: reported below
+    const torch::Tensor outside = (split->labels >= K).nonzero();
+    if (outside.numel() > 0) {
+      const int64_t row = outside[0][0].item<int64_t>();
+      throw Error(fmt::format(
+          "--{} {}: label {} (row {}) is not a class of --train {}, whose labels span 0..{}; "
+          "every val / test class must have training examples",
+          role.first, *role.second, split->labels[row].item<int64_t>(), row, o.train, K - 1));
+    }
+  }
   const baselines::ProbeDataset train(tr.features, tr.labels, K, "train (" + o.train + ")");
   const baselines::ProbeDataset test(te.features, te.labels, K, "test (" + o.test + ")");
   std::optional<baselines::ProbeDataset> val;
@@ -139,6 +154,20 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["sweep_seconds"] = r.choice.seconds;
     j["fit_seconds"] = r.refit.seconds;
   }
+  // scikit-learn's ConvergenceWarning: a fit that stopped on the iteration limit.
+  std::vector<std::string> unconverged;
+  if (j.contains("evaluated"))
+    for (const auto& p : j["evaluated"])
+      if (p["stop"] == baselines::to_string(baselines::LbfgsStop::kMaxIterations))
+        unconverged.push_back(fmt::format("log10 C = {}", p["log10_C"].get<double>()));
+  if (j["stop"] == baselines::to_string(baselines::LbfgsStop::kMaxIterations))
+    unconverged.push_back(o.C ? "the fit" : "the refit on train + val");
+  if (!unconverged.empty())
+    spdlog::warn(
+        "probe-fit: {} stopped at the iteration limit ({}) before converging (as scikit-learn "
+        "does; raise --max-iter to fit further): {}",
+        unconverged.size() == 1 ? "1 fit" : fmt::format("{} fits", unconverged.size()), o.max_iter,
+        fmt::join(unconverged, ", "));
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["threads"] = torch::get_num_threads();
   j["kernel"] = baselines::multinomial_loss_isa();

@@ -43,7 +43,7 @@ TEST_CASE("clipbench probe-fit sweeps C and prints the probe's JSON", "[unit]") 
   CHECK(j.at("evaluated").size() == 15);  // 7 grid points + 2 per halving (1, 1/2, 1/4, 1/8)
   const double log10_C = j.at("log10_C");
   CHECK(std::abs(log10_C * 8 - std::round(log10_C * 8)) < 1e-12);  // a multiple of 1/8
-  CHECK(j.at("test_accuracy").get<double>() > 0.6);  // three classes: chance is 1/3
+  CHECK(j.at("test_accuracy").get<double>() > 0.6);                // three classes: chance is 1/3
   CHECK(j.at("val_accuracy").get<double>() > 0.6);
   CHECK(j.at("iterations").get<int>() >= 0);
   CHECK(j.at("objective").get<double>() > 0.0);
@@ -83,4 +83,23 @@ TEST_CASE("clipbench probe-fit names bad input", "[unit]") {
                   " --C 1 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("3 feature rows but 2 labels"));
+  // A test label that train does not have is named with its file and row, not blamed on train.
+  const std::string stray = dir.file("stray.safetensors");
+  clipbench::write_safetensors(stray, {{"features", torch::zeros({3, 4})},
+                                       {"labels", torch::tensor({0, 1, 5}, torch::kLong)}});
+  r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + stray +
+                  " --C 1 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("--test " + stray + ": label 5 (row 2) is not a class of --train"));
+  CHECK_THAT(r.out, Contains("labels span 0..2"));
+}
+
+TEST_CASE("clipbench probe-fit warns about fits stopped at the iteration limit", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 60, 1), test = write_split(dir, "test", 30, 3);
+  const auto r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + test +
+                             " --C 100 --max-iter 2 2>&1");
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Contains("1 fit stopped at the iteration limit (2) before converging"));
+  CHECK_THAT(r.out, Contains("STOP: TOTAL NO. of ITERATIONS REACHED LIMIT"));
 }
