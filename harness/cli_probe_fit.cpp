@@ -92,11 +92,16 @@ void run_probe_fit(const ProbeFitOptions& o) {
   const Split te = read_split(o.test, "test");
   std::optional<Split> va;
   if (!o.val.empty()) va = read_split(o.val, "val");
+  const std::pair<const Split*, std::pair<const char*, const std::string*>> others[] = {
+      {va ? &*va : nullptr, {"val", &o.val}}, {&te, {"test", &o.test}}};
+  // Every split must have train's feature width (checked before any fit, naming the files).
+  for (const auto& [split, role] : others)
+    if (split && split->features.size(1) != tr.features.size(1))
+      throw Error(fmt::format("--{} {}: features have {} dimensions, --train {} has {}", role.first,
+                              *role.second, split->features.size(1), o.train, tr.features.size(1)));
   // Classes: 0 .. the largest train label. A val / test label outside them is named with its
   // file and row (counting it as a class would blame train for a class it "lacks").
   const int64_t K = tr.labels.numel() > 0 ? tr.labels.max().item<int64_t>() + 1 : 0;
-  const std::pair<const Split*, std::pair<const char*, const std::string*>> others[] = {
-      {va ? &*va : nullptr, {"val", &o.val}}, {&te, {"test", &o.test}}};
   for (const auto& [split, role] : others) {
     if (K == 0 || !split || split->labels.numel() == 0) continue;  // empty train: reported below
     const torch::Tensor outside = (split->labels >= K).nonzero();

@@ -92,6 +92,15 @@ TEST_CASE("clipbench probe-fit names bad input", "[unit]") {
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("--test " + stray + ": label 5 (row 2) is not a class of --train"));
   CHECK_THAT(r.out, Contains("labels span 0..2"));
+  // A test split of another width is named before any fit.
+  const std::string wide = dir.file("wide.safetensors");
+  clipbench::write_safetensors(wide, {{"features", torch::zeros({3, 5})},
+                                      {"labels", torch::tensor({0, 1, 2}, torch::kLong)}});
+  r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + wide +
+                  " --C 1 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Contains("--test " + wide + ": features have 5 dimensions, --train " + train +
+                             " has 4"));
 }
 
 TEST_CASE("clipbench probe-fit warns about fits stopped at the iteration limit", "[unit]") {
