@@ -76,28 +76,31 @@ TEST_CASE("clipbench probe-fit names bad input", "[unit]") {
   r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + test + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("--val"));
-  const std::string bad_labels = dir.file("bad_labels.safetensors");
-  clipbench::write_safetensors(bad_labels, {{"features", torch::zeros({3, 4})},
-                                            {"labels", torch::zeros({2}, torch::kLong)}});
-  r = run_command(clipbench_exe() + " probe-fit --train " + bad_labels + " --test " + test +
-                  " --C 1 2>&1");
+  // A split written from the given tensors, then `probe-fit --train TRAIN --test TEST --C 1`.
+  auto split_file = [&](const std::string& name, const torch::Tensor& features,
+                        const torch::Tensor& labels) {
+    const std::string path = dir.file(name + ".safetensors");
+    clipbench::write_safetensors(path, {{"features", features}, {"labels", labels}});
+    return path;
+  };
+  auto fit = [&](const std::string& train_file, const std::string& test_file) {
+    return run_command(clipbench_exe() + " probe-fit --train " + train_file + " --test " +
+                       test_file + " --C 1 2>&1");
+  };
+  r = fit(split_file("bad_labels", torch::zeros({3, 4}), torch::zeros({2}, torch::kLong)), test);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("3 feature rows but 2 labels"));
   // A test label that train does not have is named with its file and row, not blamed on train.
-  const std::string stray = dir.file("stray.safetensors");
-  clipbench::write_safetensors(stray, {{"features", torch::zeros({3, 4})},
-                                       {"labels", torch::tensor({0, 1, 5}, torch::kLong)}});
-  r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + stray +
-                  " --C 1 2>&1");
+  const std::string stray =
+      split_file("stray", torch::zeros({3, 4}), torch::tensor({0, 1, 5}, torch::kLong));
+  r = fit(train, stray);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("--test " + stray + ": label 5 (row 2) is not a class of --train"));
   CHECK_THAT(r.out, Contains("labels span 0..2"));
   // A test split of another width is named before any fit.
-  const std::string wide = dir.file("wide.safetensors");
-  clipbench::write_safetensors(wide, {{"features", torch::zeros({3, 5})},
-                                      {"labels", torch::tensor({0, 1, 2}, torch::kLong)}});
-  r = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + wide +
-                  " --C 1 2>&1");
+  const std::string wide =
+      split_file("wide", torch::zeros({3, 5}), torch::tensor({0, 1, 2}, torch::kLong));
+  r = fit(train, wide);
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Contains("--test " + wide + ": features have 5 dimensions, --train " + train +
                              " has 4"));
