@@ -115,21 +115,32 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
 
   const int64_t* yp = train.labels().data_ptr<int64_t>();
   const bool single = X.scalar_type() == torch::kFloat;
-  auto objective = [&](const std::vector<double>& x, std::vector<double>& grad) -> double {
-    const double* W = x.data();
-    double* GW = grad.data();
-    const double loss = single ? multinomial_loss_gradient(X.data_ptr<float>(), yp, N, D, K, W,
-                                                           W + K * D, GW, GW + K * D)
-                               : multinomial_loss_gradient(X.data_ptr<double>(), yp, N, D, K, W,
-                                                           W + K * D, GW, GW + K * D);
-    double penalty = 0.0;
-    for (int64_t i = 0; i < K * D; ++i) {
-      penalty += W[i] * W[i];
-      GW[i] += l2 * W[i];
-    }
-    return loss + 0.5 * l2 * penalty;
+  // The loss kernel plus the penalty 0.5 / C ||W||^2 and its gradient. float32 features also get
+  // a float32-arithmetic objective, used while far from the optimum (mixed precision, see
+  // minimize_lbfgs); float64 features are fitted in float64 throughout.
+  enum class Arithmetic { kFloat64, kFloat32 };
+  auto penalized = [&](Arithmetic arithmetic) -> LbfgsObjective {
+    return [&, arithmetic](const std::vector<double>& x, std::vector<double>& grad) -> double {
+      const double* W = x.data();
+      double* GW = grad.data();
+      const double loss = arithmetic == Arithmetic::kFloat32
+                              ? multinomial_loss_gradient_float32(X.data_ptr<float>(), yp, N, D, K,
+                                                                  W, W + K * D, GW, GW + K * D)
+                          : single ? multinomial_loss_gradient(X.data_ptr<float>(), yp, N, D, K, W,
+                                                               W + K * D, GW, GW + K * D)
+                                   : multinomial_loss_gradient(X.data_ptr<double>(), yp, N, D, K, W,
+                                                               W + K * D, GW, GW + K * D);
+      double penalty = 0.0;
+      for (int64_t i = 0; i < K * D; ++i) {
+        penalty += W[i] * W[i];
+        GW[i] += l2 * W[i];
+      }
+      return loss + 0.5 * l2 * penalty;
+    };
   };
-  LbfgsResult r = minimize_lbfgs(objective, std::move(x0), options);
+  const LbfgsObjective exact = penalized(Arithmetic::kFloat64);
+  const LbfgsObjective fast = penalized(Arithmetic::kFloat32);
+  LbfgsResult r = minimize_lbfgs(exact, std::move(x0), options, single ? &fast : nullptr);
 
   LogisticRegressionResult out;
   out.C = C;
@@ -139,6 +150,7 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   out.objective = C * r.f;
   out.iterations = r.iterations;
   out.evaluations = r.evaluations;
+  out.fast_evaluations = r.fast_evaluations;
   out.stop = r.stop;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -29,8 +29,9 @@ struct LogisticRegressionResult {
   // C * sum_i cross_entropy_i + 0.5 * ||weight||^2 (bias unpenalized) at the solution: the
   // objective as the fixtures report it.
   double objective = 0.0;
-  int iterations = 0;   // L-BFGS iterations (scikit-learn's n_iter_)
-  int evaluations = 0;  // objective + gradient evaluations
+  int iterations = 0;        // L-BFGS iterations (scikit-learn's n_iter_)
+  int evaluations = 0;       // objective + gradient evaluations
+  int fast_evaluations = 0;  // of which in float32 arithmetic (mixed precision)
   LbfgsStop stop = LbfgsStop::kMaxIterations;
   double seconds = 0.0;  // wall time of the fit
   bool converged() const {
@@ -39,8 +40,8 @@ struct LogisticRegressionResult {
 };
 
 // The training data in the solver's layout: features copied once to contiguous CPU memory, kept in
-// float32 when they are float32 or narrower (CLIP and ResNet features are; the solver's arithmetic
-// is float64 either way, and float32 rows halve its memory traffic), float64 otherwise.
+// float32 when they are float32 or narrower (CLIP and ResNet features are; float32 rows halve the
+// solver's memory traffic and allow its float32 phase), float64 otherwise.
 class ProbeDataset {
  public:
   // features: [N, D] floating point; labels: [N] integer in [0, num_classes). `name` (e.g. "train")
@@ -70,7 +71,10 @@ class ProbeDataset {
 // LogisticRegression(C, solver="lbfgs", multi_class="multinomial", tol, max_iter): it minimizes
 // sum_i CE_i + 0.5 / C * ||W||^2 (scikit-learn's scaling, so that the gradient tolerance means
 // the same thing) with minimize_lbfgs and `options` (defaults = what scikit-learn passes to
-// scipy), in float64, from zeros or from `warm_start` (a model of matching shape). Every class in
+// scipy), from zeros or from `warm_start` (a model of matching shape). Arithmetic: float64 for
+// float64 features; for float32 features, float32 arithmetic while far from the optimum and
+// float64 for the rest, every stopping test on float64 values (minimize_lbfgs's mixed precision;
+// options.mixed_precision = false: float64 throughout). Every class in
 // [0, num_classes) must have a training example. Throws ProbeError on C <= 0, a class without
 // training examples or a warm start of the wrong shape.
 LogisticRegressionResult fit_logistic_regression(

@@ -25,6 +25,15 @@ double multinomial_loss_gradient(const double* X, const int64_t* y, int64_t N, i
 double multinomial_loss_gradient(const float* X, const int64_t* y, int64_t N, int64_t D, int64_t K,
                                  const double* W, const double* b, double* grad_W, double* grad_b);
 
+// The same in float32 arithmetic, for the solver's iterations far from the optimum (about twice as
+// fast: 16 lanes per AVX-512 register instead of 8): W is rounded to float32, the logits
+// x_i . W_k and each block's gradient sum_i r_ik x_i (64 rows) are float32 products and sums,
+// carried on in float64 (bias, softmax, loss, the sum over blocks and threads). Relative error
+// ~1e-6 in the logits and the gradient, ~1e-7 in the loss (tested against the float64 kernel).
+double multinomial_loss_gradient_float32(const float* X, const int64_t* y, int64_t N, int64_t D,
+                                         int64_t K, const double* W, const double* b,
+                                         double* grad_W, double* grad_b);
+
 // The instruction set multinomial_loss_gradient uses on this CPU: "avx512", "avx2" or "generic".
 const char* multinomial_loss_isa();
 

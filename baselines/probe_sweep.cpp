@@ -66,6 +66,7 @@ SweepChoice choose_C(const ProbeDataset& train, const ProbeDataset& val,
     e.point.val_accuracy = accuracy(e.fit.model, val);
     e.point.iterations = e.fit.iterations;
     e.point.evaluations = e.fit.evaluations;
+    e.point.fast_evaluations = e.fit.fast_evaluations;
     e.point.objective = e.fit.objective;
     e.point.stop = e.fit.stop;
     e.point.seconds = e.fit.seconds;

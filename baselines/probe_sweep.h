@@ -26,8 +26,9 @@ struct SweepPoint {
   double log10_C = 0.0;
   double val_accuracy = 0.0;
   int iterations = 0;
-  int evaluations = 0;     // objective + gradient evaluations (scipy's nfev)
-  double objective = 0.0;  // C * sum CE + 0.5 ||W||^2 on train
+  int evaluations = 0;       // objective + gradient evaluations (scipy's nfev)
+  int fast_evaluations = 0;  // of which in float32 arithmetic (mixed precision)
+  double objective = 0.0;    // C * sum CE + 0.5 ||W||^2 on train
   LbfgsStop stop = LbfgsStop::kMaxIterations;
   double seconds = 0.0;
 };

@@ -31,6 +31,7 @@ struct ProbeFitOptions {
   double C_value = 0.0;
   std::optional<double> C;  // C_value when given
   bool no_warm_start = false;
+  bool float64 = false;
   int max_iter = 1000;
   double tol = 1e-4;
   int threads = 0;  // 0: LibTorch's default
@@ -76,9 +77,13 @@ Split read_split(const std::string& path, const std::string& role) {
 }
 
 nlohmann::json point_json(const baselines::SweepPoint& p) {
-  return {{"log10_C", p.log10_C},       {"val_accuracy", p.val_accuracy},
-          {"iterations", p.iterations}, {"evaluations", p.evaluations},
-          {"objective", p.objective},   {"stop", baselines::to_string(p.stop)},
+  return {{"log10_C", p.log10_C},
+          {"val_accuracy", p.val_accuracy},
+          {"iterations", p.iterations},
+          {"evaluations", p.evaluations},
+          {"float32_evaluations", p.fast_evaluations},
+          {"objective", p.objective},
+          {"stop", baselines::to_string(p.stop)},
           {"seconds", p.seconds}};
 }
 
@@ -124,6 +129,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
   so.warm_start = !o.no_warm_start;
   so.lbfgs.max_iterations = o.max_iter;
   so.lbfgs.pgtol = o.tol;
+  so.lbfgs.mixed_precision = !o.float64;
   nlohmann::json j;
   j["num_classes"] = K;
   j["num_features"] = train.num_features();
@@ -140,6 +146,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["test_accuracy"] = baselines::accuracy(fit.model, test);
     j["iterations"] = fit.iterations;
     j["evaluations"] = fit.evaluations;
+    j["float32_evaluations"] = fit.fast_evaluations;
     j["objective"] = fit.objective;
     j["stop"] = baselines::to_string(fit.stop);
     j["fit_seconds"] = fit.seconds;
@@ -152,6 +159,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["test_accuracy"] = r.test_accuracy;
     j["iterations"] = r.refit.iterations;  // of the refit on train + val
     j["evaluations"] = r.refit.evaluations;
+    j["float32_evaluations"] = r.refit.fast_evaluations;
     j["objective"] = r.refit.objective;
     j["stop"] = baselines::to_string(r.refit.stop);
     j["evaluated"] = nlohmann::json::array();
@@ -176,6 +184,8 @@ void run_probe_fit(const ProbeFitOptions& o) {
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["threads"] = torch::get_num_threads();
   j["kernel"] = baselines::multinomial_loss_isa();
+  j["arithmetic"] =
+      o.float64 || train.features().scalar_type() != torch::kFloat ? "float64" : "mixed";
   spdlog::info("probe-fit: log10 C = {}, test accuracy {:.4f}, {:.2f} s",
                j["log10_C"].get<double>(), j["test_accuracy"].get<double>(),
                j["seconds"].get<double>());
@@ -204,6 +214,9 @@ void add_probe_fit_command(CLI::App& app) {
                   "Fit at this C (inverse regularization strength) on --train only, no sweep");
   cmd->add_flag("--no-warm-start", o->no_warm_start,
                 "Start every fit of the sweep from zeros (as scikit-learn does)");
+  cmd->add_flag("--float64", o->float64,
+                "float64 arithmetic throughout (default for float32 features: float32 while far "
+                "from the optimum, float64 for the rest and every stopping test)");
   cmd->add_option("--max-iter", o->max_iter, "L-BFGS iterations per fit (scikit-learn's max_iter)")
       ->check(CLI::PositiveNumber);
   cmd->add_option("--tol", o->tol, "Gradient tolerance (max |g|, scikit-learn's tol)")

@@ -25,7 +25,74 @@ double rosenbrock(const std::vector<double>& x, std::vector<double>& g) {
   return f;
 }
 
+// The same function evaluated in float32 (the mixed-precision solver's "fast" objective).
+double rosenbrock_float32(const std::vector<double>& x, std::vector<double>& g) {
+  float f = 0.0f;
+  std::vector<float> gf(x.size(), 0.0f);
+  for (size_t i = 0; i + 1 < x.size(); ++i) {
+    const float xi = static_cast<float>(x[i]), xj = static_cast<float>(x[i + 1]);
+    const float a = xj - xi * xi, b = 1.0f - xi;
+    f += 100.0f * a * a + b * b;
+    gf[i] += -400.0f * a * xi - 2.0f * b;
+    gf[i + 1] += 200.0f * a;
+  }
+  std::copy(gf.begin(), gf.end(), g.begin());
+  return f;
+}
+
 }  // namespace
+
+TEST_CASE("mixed precision: a fast objective far from the optimum, exact values for every stop",
+          "[unit]") {
+  const clipbench::baselines::LbfgsObjective fast = rosenbrock_float32;
+  std::vector<double> g(10);
+  SECTION("converges to the exact tolerance, the fast objective doing the early iterations") {
+    LbfgsOptions o;
+    o.pgtol = 1e-8;  // far below what float32 gradients can resolve near the optimum
+    o.factr = 0.0;
+    const auto r = minimize_lbfgs(rosenbrock, std::vector<double>(10, -1.2), o, &fast);
+    REQUIRE(r.stop == LbfgsStop::kGradientTolerance);
+    CHECK(r.fast_evaluations > 10);
+    CHECK(r.evaluations > r.fast_evaluations);
+    for (double v : r.x) CHECK(std::abs(v - 1.0) < 1e-6);
+    CHECK(r.f == rosenbrock(r.x, g));  // reported values are the exact objective's
+    CHECK(r.gradient_max_abs <= 1e-8);
+  }
+  SECTION("mixed_precision = false ignores the fast objective") {
+    LbfgsOptions o;
+    o.mixed_precision = false;
+    const auto with = minimize_lbfgs(rosenbrock, std::vector<double>(10, -1.2), o, &fast);
+    const auto without = minimize_lbfgs(rosenbrock, std::vector<double>(10, -1.2), o);
+    CHECK(with.fast_evaluations == 0);
+    CHECK(with.x == without.x);
+    CHECK(with.evaluations == without.evaluations);
+  }
+  SECTION("a run stopped by the iteration limit in the fast phase reports exact values") {
+    LbfgsOptions o;
+    o.max_iterations = 5;
+    const auto r = minimize_lbfgs(rosenbrock, std::vector<double>(10, -1.2), o, &fast);
+    CHECK(r.stop == LbfgsStop::kMaxIterations);
+    CHECK(r.iterations == 5);
+    CHECK(r.fast_evaluations == r.evaluations - 1);  // one exact evaluation, at the end
+    CHECK(r.f == rosenbrock(r.x, g));
+  }
+  SECTION("a fast objective that misleads the line search hands over to the exact one") {
+    // Its gradient points the wrong way, so no step satisfies the sufficient-decrease test.
+    const clipbench::baselines::LbfgsObjective wrong = [](const std::vector<double>& x,
+                                                          std::vector<double>& grad) {
+      const double f = rosenbrock(x, grad);
+      for (double& v : grad) v = -v;
+      return f;
+    };
+    LbfgsOptions o;
+    o.pgtol = 1e-6;
+    o.factr = 0.0;
+    const auto r = minimize_lbfgs(rosenbrock, std::vector<double>(4, -1.2), o, &wrong);
+    REQUIRE(r.stop == LbfgsStop::kGradientTolerance);
+    CHECK(r.fast_evaluations >= 1);
+    for (double v : r.x) CHECK(std::abs(v - 1.0) < 1e-4);
+  }
+}
 
 TEST_CASE("L-BFGS minimizes the Rosenbrock function to the gradient tolerance", "[unit]") {
   std::vector<double> x0(10, -1.2);

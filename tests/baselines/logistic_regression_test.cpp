@@ -123,8 +123,7 @@ TEST_CASE("logistic regression matches scikit-learn on Fashion-MNIST pixels at f
   }
 }
 
-TEST_CASE("float32 features are kept in float32 and fit exactly as their float64 values",
-          "[unit]") {
+TEST_CASE("float32 features are kept in float32 and fit as their float64 values", "[unit]") {
   const ProbeDataset wide = blobs(200, 7, "blobs64");
   const ProbeDataset narrow(wide.features().to(torch::kFloat), wide.labels(), 3, "blobs32");
   CHECK(narrow.features().scalar_type() == torch::kFloat);
@@ -132,14 +131,27 @@ TEST_CASE("float32 features are kept in float32 and fit exactly as their float64
             .features()
             .scalar_type() == torch::kFloat);
   CHECK(wide.features().scalar_type() == torch::kDouble);
-  // The float64 copy of the float32 values: the same numbers, so the same fit (float32 rows are
-  // widened exactly and summed in the same order).
+  // The float64 copy of the float32 values: the same numbers. In float64 arithmetic, the same fit
+  // (float32 rows are widened exactly and summed in the same order).
   const ProbeDataset widened(narrow.features().to(torch::kDouble), wide.labels(), 3, "widened");
-  const auto a = fit_logistic_regression(narrow, 1.0);
+  clipbench::baselines::LbfgsOptions float64;
+  float64.mixed_precision = false;
+  const auto a = fit_logistic_regression(narrow, 1.0, float64);
   const auto b = fit_logistic_regression(widened, 1.0);
+  CHECK(a.fast_evaluations == 0);
+  CHECK(b.fast_evaluations == 0);  // float64 features: no float32 phase
   CHECK(a.iterations == b.iterations);
   CHECK(a.objective == Approx(b.objective).epsilon(1e-12));
   CHECK((a.model.weight - b.model.weight).abs().max().item<double>() < 1e-9);
+  // Mixed precision (the default for float32 features): float32 iterations first, then float64
+  // to the same stopping rule, so the same optimum to the solver's tolerance.
+  const auto m = fit_logistic_regression(narrow, 1.0);
+  CHECK(m.fast_evaluations > 0);
+  CHECK(m.evaluations > m.fast_evaluations);
+  CHECK(m.converged());
+  CHECK(m.objective == Approx(b.objective).epsilon(1e-7));
+  CHECK((m.model.weight - b.model.weight).abs().max().item<double>() <
+        1e-3 * b.model.weight.abs().max().item<double>());
   // Stacking a float32 and a float64 split promotes to float64.
   const ProbeDataset both = ProbeDataset::concat(narrow, wide, "both");
   CHECK(both.features().scalar_type() == torch::kDouble);

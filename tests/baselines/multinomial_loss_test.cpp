@@ -94,6 +94,43 @@ TEST_CASE("float32 features give the float64 result of their exact values", "[un
   }
 }
 
+TEST_CASE("float32 arithmetic agrees with the float64 kernel to float32 rounding", "[unit]") {
+  // Every class-tile width of both tilings, a D tail after the 16- and 8-lane vectors (D = 53),
+  // a last row block shorter than 64 and rows split over threads. Features and weights of CLIP
+  // probe magnitudes; the float32 kernel rounds W and forms products and per-block sums in
+  // float32, so it differs from the float64 kernel by ~1e-7 relative, and must not by more than
+  // 1e-5 (a float64 accumulation bug would be ~1e-16, a wrong tile ~1).
+  for (int64_t K = 1; K <= 17; ++K) {
+    const int64_t N = 203, D = 53;
+    CAPTURE(K);
+    torch::manual_seed(200 + K);
+    const torch::Tensor X = torch::randn({N, D}, torch::kFloat);
+    const torch::Tensor Xd = X.to(torch::kDouble);
+    const torch::Tensor y = torch::randint(K, {N}, torch::kLong);
+    const torch::Tensor W = torch::randn({K, D}, torch::kDouble) * 0.3;
+    const torch::Tensor b = torch::randn({K}, torch::kDouble);
+    for (int threads : {1, 2}) {
+      CAPTURE(threads);
+      at::set_num_threads(threads);
+      torch::Tensor gW32 = torch::full({K, D}, 7.0, torch::kDouble),
+                    gb32 = torch::full({K}, 7.0, torch::kDouble);
+      torch::Tensor gW64 = gW32.clone(), gb64 = gb32.clone();
+      const double l32 = clipbench::baselines::multinomial_loss_gradient_float32(
+          X.data_ptr<float>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+          b.data_ptr<double>(), gW32.data_ptr<double>(), gb32.data_ptr<double>());
+      const double l64 = clipbench::baselines::multinomial_loss_gradient(
+          Xd.data_ptr<double>(), y.data_ptr<int64_t>(), N, D, K, W.data_ptr<double>(),
+          b.data_ptr<double>(), gW64.data_ptr<double>(), gb64.data_ptr<double>());
+      CHECK(l32 == Approx(l64).epsilon(1e-5));
+      const double scale = gW64.abs().max().item<double>() + 1.0;
+      CHECK((gW32 - gW64).abs().max().item<double>() < 1e-5 * scale);
+      CHECK((gb32 - gb64).abs().max().item<double>() <
+            1e-5 * (gb64.abs().max().item<double>() + 1));
+      if (K > 1) CHECK(l32 != l64);  // float32 arithmetic really ran
+    }
+  }
+}
+
 TEST_CASE("the kernel's parallel_for runs on LibTorch's intra-op threads", "[unit]") {
   // A library compiled without OpenMP against an OpenMP LibTorch silently runs on one thread.
   at::set_num_threads(2);
