@@ -18,7 +18,8 @@ struct LoadedModel {
   std::string name;             // released name ("ViT-B/32") or a descriptive one ("ViT-64/8")
   bool released = false;        // name is a released model's (its config matched)
   std::string device;           // "cpu" or "cuda:0 (<device name>)"
-  std::string precision = "fp32";  // of the encoders (clip/precision.h); set by set_precision
+  // Of the encoders (clip/precision.h): "fp32" as loaded; set_precision changes it.
+  std::string precision = "fp32";
   CLIP model{nullptr};
   std::shared_ptr<const Tokenizer> tokenizer;
 };

@@ -40,9 +40,10 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
   const fs::path dir = fs::path(o.out_dir) / "cache" / "text";
   // fp32 entries keep their name; another precision's text features are its own entry.
   const std::string suffix = m.precision == "fp32" ? "" : "-" + m.precision;
-  const std::string file = (dir / fmt::format("{}_{}{}.safetensors", m.checkpoint_hash.substr(7, 16),
-                                              hash.substr(7, 16), suffix))
-                               .string();
+  const std::string file =
+      (dir / fmt::format("{}_{}{}.safetensors", m.checkpoint_hash.substr(7, 16), hash.substr(7, 16),
+                         suffix))
+          .string();
   const int64_t dim = m.model->config().embed_dim, classes = static_cast<int64_t>(names.size());
   std::error_code ec;
   if (fs::exists(file, ec)) {

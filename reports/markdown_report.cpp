@@ -143,8 +143,8 @@ void precision_section(std::string& s, const std::vector<PrecisionRow>& rows,
   s += "| model | dataset | task | prompts | metric | n | fp32 | precision | score | difference "
        "|\n|---|---|---|---|---|---:|---:|---|---:|---:|\n";
   for (const auto& r : rows) {
-    const std::string n = r.n == r.n_fp32 ? fmt::format("{}", r.n)
-                                          : fmt::format("{} / {}", r.n_fp32, r.n);
+    const std::string n =
+        r.n == r.n_fp32 ? fmt::format("{}", r.n) : fmt::format("{} / {}", r.n_fp32, r.n);
     const double d = std::abs(r.difference()) < 0.005 ? 0.0 : r.difference();  // no "-0.00"
     s += fmt::format("| {} (`{}`) | {} | {} | {} | {} | {} | {:.2f} | {} | {:.2f} | {:+.2f} |\n",
                      r.model, short_hash(r.checkpoint_hash),

@@ -33,8 +33,8 @@ std::vector<PrecisionRow> precision_rows(const std::vector<ResultRecord>& record
             base.dataset, base.split, base.task, std::get<5>(job), base.model, base.metric,
             r->metric, precision));
       PrecisionRow row;
-      std::tie(row.model, row.checkpoint_hash, row.dataset, row.split, row.task,
-               row.prompt_mode) = job;
+      std::tie(row.model, row.checkpoint_hash, row.dataset, row.split, row.task, row.prompt_mode) =
+          job;
       row.metric = base.metric;
       row.precision = precision;
       row.fp32 = base.value;

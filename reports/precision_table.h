@@ -13,11 +13,11 @@ namespace clipbench::reports {
 // One job evaluated both in fp32 and in another precision.
 struct PrecisionRow {
   std::string model, checkpoint_hash, dataset, split, task;
-  std::string prompt_mode;  // record_job_mode: "raw", "single", "ensemble", "seed0", ...
-  std::string metric;       // the headline metric both records report
-  std::string precision;    // the other precision: "bf16", "fp16"
-  double fp32 = 0.0;        // the fp32 record's value, percent
-  double value = 0.0;       // the other precision's value, percent
+  std::string prompt_mode;    // record_job_mode: "raw", "single", "ensemble", "seed0", ...
+  std::string metric;         // the headline metric both records report
+  std::string precision;      // the other precision: "bf16", "fp16"
+  double fp32 = 0.0;          // the fp32 record's value, percent
+  double value = 0.0;         // the other precision's value, percent
   int64_t n_fp32 = 0, n = 0;  // images scored by each
   // value - fp32, in percentage points (negative: the precision loses accuracy).
   double difference() const { return value - fp32; }

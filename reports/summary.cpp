@@ -10,8 +10,9 @@ namespace clipbench::reports {
 namespace {
 
 HeadlineKey key_of(const ResultRecord& r) {
-  return {r.model, r.checkpoint_hash, r.dataset, r.split,
-          r.task,  record_job_mode(r), record_precision_variant(r)};
+  HeadlineKey k{r.model, r.checkpoint_hash, r.dataset, r.split, r.task, record_job_mode(r)};
+  k.precision = record_precision_variant(r);
+  return k;
 }
 
 void check_metric(const std::string& have, const ResultRecord& r) {

@@ -32,7 +32,7 @@ struct Headline {
   HeadlineKey key;
   std::string precision;  // the record's ("fp32", "fp64", "bf16", "fp16")
   std::string metric;     // Table 9 name
-  double value = 0.0;  // percent
+  double value = 0.0;     // percent
   int64_t n = 0;
 };
 

@@ -1,8 +1,8 @@
 // End-to-end tests of `clipbench eval` and `clipbench run` on real data (Debian's Fashion-MNIST)
 // with the tiny fixture checkpoints: records, resumability, and bad input.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
-#include <cmath>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -302,11 +302,10 @@ TEST_CASE("eval --precision: bf16 and fp32 records sit side by side; neither ski
 
 TEST_CASE("a suite's precision is validated and names the suite", "[unit]") {
   clipbench::test::TempDir dir;
-  nlohmann::json suite = {
-      {"data_root", kDataRoot},
-      {"precision", "bf17"},
-      {"checkpoints", {fixture("models/tiny-vit/model.safetensors")}},
-      {"datasets", {"fashion_mnist"}}};
+  nlohmann::json suite = {{"data_root", kDataRoot},
+                          {"precision", "bf17"},
+                          {"checkpoints", {fixture("models/tiny-vit/model.safetensors")}},
+                          {"datasets", {"fashion_mnist"}}};
   std::ofstream(dir.file("suite.json")) << suite.dump();
   auto r = run_command(clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1");
   CHECK(r.exit_code == 2);

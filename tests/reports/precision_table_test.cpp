@@ -78,8 +78,7 @@ TEST_CASE("precision_rows rejects records that cannot be compared", "[unit]") {
   CHECK_THROWS_WITH(precision_rows({in_precision(fp32, "int8", 1.0)}), Contains("'int8'"));
 }
 
-TEST_CASE("the reports' Precision section: fp32, the other score and their difference",
-          "[unit]") {
+TEST_CASE("the reports' Precision section: fp32, the other score and their difference", "[unit]") {
   const auto fp32 = make_record("ViT-B/32", "food101", "zero_shot", "ensemble", 84.25);
   auto bf16 = in_precision(fp32, "bf16", 83.5);
   bf16.n = 998;  // two images skipped: both counts shown
