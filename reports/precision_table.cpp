@@ -3,6 +3,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -44,6 +45,16 @@ std::vector<PrecisionRow> precision_rows(const std::vector<ResultRecord>& record
       rows.push_back(row);
     }
   }
+  // Prompt modes in the reports' order (raw, single, ensemble), then others (probe seeds) by name.
+  auto mode_rank = [](const std::string& mode) {
+    return mode == "raw" ? 0 : mode == "single" ? 1 : mode == "ensemble" ? 2 : 3;
+  };
+  std::stable_sort(rows.begin(), rows.end(), [&](const PrecisionRow& a, const PrecisionRow& b) {
+    return std::make_tuple(a.model, a.checkpoint_hash, a.dataset, a.split, a.task,
+                           mode_rank(a.prompt_mode)) < std::make_tuple(b.model, b.checkpoint_hash,
+                                                                       b.dataset, b.split, b.task,
+                                                                       mode_rank(b.prompt_mode));
+  });
   return rows;
 }
 

@@ -24,10 +24,11 @@ struct PrecisionRow {
 };
 
 // For every (model, checkpoint hash, dataset, split, task, record_job_mode) that has an "fp32"
-// record and records in other precisions, one row per other precision, sorted by that key, then
-// precision. Jobs without an fp32 record (or with fp32 only) give no row; "fp64" records (probe
-// classifiers) are not compared. Throws ResultsError naming the job when the two records report
-// different metrics, or when a precision appears twice for one job.
+// record and records in other precisions, one row per other precision, sorted by that key (prompt
+// modes as raw, single, ensemble, then other job modes by name), then precision. Jobs without an
+// fp32 record (or with fp32 only) give no row; "fp64" records (probe classifiers) are not compared.
+// Throws ResultsError naming the job when the two records report different metrics, or when a
+// precision appears twice for one job.
 std::vector<PrecisionRow> precision_rows(const std::vector<ResultRecord>& records);
 
 }  // namespace clipbench::reports

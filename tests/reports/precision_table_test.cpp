@@ -60,6 +60,13 @@ TEST_CASE("precision_rows pairs each job's fp32 record with its other precisions
   auto other = in_precision(fp32, "bf16", 10.0);
   other.checkpoint_hash = "sha256:" + std::string(64, 'f');
   CHECK(precision_rows({fp32, other}).empty());
+  // Modes in the reports' order, not by name.
+  const auto raw_bf16 = in_precision(raw, "bf16", 79.0);
+  const auto two = precision_rows({bf16, raw_bf16, fp32, raw});
+  REQUIRE(two.size() == 2);
+  CHECK(two[0].prompt_mode == "raw");
+  CHECK(two[0].difference() == -1.0);
+  CHECK(two[1].prompt_mode == "ensemble");
   // fp16 and bf16 of one job: one row each, sorted by precision.
   const auto both = precision_rows({fp32, bf16, in_precision(fp32, "fp16", 84.0)});
   REQUIRE(both.size() == 2);
