@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "clip/errors.h"
+#include "clip/precision.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
 #include "harness/distributed.h"
@@ -17,7 +18,7 @@ namespace clipbench::cli {
 namespace {
 
 struct EvalCommand {
-  std::string checkpoint, vocab, device = "cpu", name;
+  std::string checkpoint, vocab, device = "cpu", name, precision = "fp32";
   std::vector<std::string> datasets;
   harness::ZeroShotOptions options;
   std::vector<std::string> modes = {"raw", "single", "ensemble"};
@@ -27,6 +28,7 @@ struct EvalCommand {
 void run_eval(EvalCommand& c) {
   c.options.modes = harness::parse_prompt_modes(c.modes);
   const auto ids = harness::parse_dataset_ids(c.datasets);
+  precision_named(c.precision);  // an unknown name fails before the checkpoint is read
   // Data parallel under torchrun / srun (harness/distributed.h): rank 0 prints and writes.
   const auto ctx = harness::distributed_context_from_env();
   const auto group = harness::join_process_group(
@@ -34,12 +36,13 @@ void run_eval(EvalCommand& c) {
   c.options.group = group.get();
   harness::LoadedModel model =
       harness::load_model(c.checkpoint, c.vocab, harness::rank_device(c.device, ctx), c.name);
+  harness::set_precision(model, c.precision);
   for (const auto& id : ids) {
     const auto outcome = harness::evaluate_zero_shot(model, id, c.options);
     if (!ctx.is_root()) continue;
     for (const auto& r : outcome.records)
-      fmt::print("{:<16} {:<10} {:<9} {:<22} {:7.2f}  n={}\n", r.dataset, r.split, r.prompt_mode,
-                 r.metric, r.value, r.n);
+      fmt::print("{:<16} {:<10} {:<9} {:<22} {:7.2f}  n={}{}\n", r.dataset, r.split, r.prompt_mode,
+                 r.metric, r.value, r.n, r.precision == "fp32" ? "" : "  " + r.precision);
     for (const auto& f : outcome.skipped) fmt::print("{:<16} already done: {}\n", id, f);
   }
 }
@@ -77,6 +80,11 @@ void add_eval_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--device", c->device, "cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}))
+      ->capture_default_str();
+  cmd->add_option("--precision", c->precision,
+                  "Encoder weights and activations: fp32, fp16 (CUDA only) or bf16; LayerNorm, "
+                  "softmax and the returned features / logits stay fp32. A precision other than "
+                  "fp32 is part of the record's name (\"ensemble-bf16\"), beside fp32's")
       ->capture_default_str();
   cmd->add_option("--limit", c->options.loader.limit,
                   "Evaluate only the first N images (recorded as split \"test-first-N\")")

@@ -57,6 +57,7 @@ void run_suite(const RunCommand& c) {
         model = harness::LoadedModel{};
         model = harness::load_model(ck.path, ck.vocab, harness::rank_device(suite.device, ctx),
                                     ck.name);
+        harness::set_precision(model, suite.precision);
         loaded_index = job.checkpoint;
       }
       if (job.task == "linear_probe") {

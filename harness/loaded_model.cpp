@@ -10,6 +10,7 @@
 #include "clip/checkpoint.h"
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
+#include "clip/precision.h"
 #include "harness/sha256.h"
 
 namespace clipbench::embedded {
@@ -80,6 +81,13 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);
   return m;
+}
+
+void set_precision(LoadedModel& m, const std::string& name) {
+  const PrecisionInfo& precision = precision_named(name);
+  set_model_precision(m.model, precision);
+  m.precision = precision.name;
+  if (precision.name != "fp32") spdlog::info("model {}: encoders in {}", m.name, precision.name);
 }
 
 }  // namespace clipbench::harness

@@ -18,6 +18,8 @@ struct LoadedModel {
   std::string name;             // released name ("ViT-B/32") or a descriptive one ("ViT-64/8")
   bool released = false;        // name is a released model's (its config matched)
   std::string device;           // "cpu" or "cuda:0 (<device name>)"
+  // Of the encoders (clip/precision.h): "fp32" as loaded; set_precision changes it.
+  std::string precision = "fp32";
   CLIP model{nullptr};
   std::shared_ptr<const Tokenizer> tokenizer;
 };
@@ -37,5 +39,10 @@ std::string describe_config(const CLIPConfig& config);
 // should still be compared to ViT-B/32).
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                        const std::string& device = "cpu", const std::string& name = "");
+
+// Casts the model's encoders to the precision called `name` ("fp32", "bf16", "fp16";
+// set_model_precision: LayerNorm and logit_scale stay fp32) and records it in m.precision.
+// Throws RegistryError (near matches) for an unknown name, Error naming it for fp16 on the CPU.
+void set_precision(LoadedModel& m, const std::string& name);
 
 }  // namespace clipbench::harness

@@ -9,6 +9,7 @@
 #include <set>
 
 #include "clip/errors.h"
+#include "clip/precision.h"
 #include "harness/eval_options.h"
 
 namespace clipbench::harness {
@@ -53,7 +54,7 @@ Suite load_suite(const std::string& path) {
   if (!j.is_object()) throw Error(fmt::format("{}: a suite is a JSON object", path));
   check_keys(j,
              {"schema_version", "name", "description", "out", "data_root", "device", "batch_size",
-              "threads", "limit", "prompts", "tasks", "checkpoints", "datasets"},
+              "threads", "limit", "precision", "prompts", "tasks", "checkpoints", "datasets"},
              "the suite", path);
   const fs::path base = fs::absolute(path).parent_path();
   Suite s;
@@ -74,12 +75,24 @@ Suite load_suite(const std::string& path) {
   if (s.threads < 0 || s.limit < 0)
     throw Error(fmt::format("{}: 'threads' ({}) and 'limit' ({}) must be 0 or more", path,
                             s.threads, s.limit));
+  s.precision = get<std::string>(j, "precision", s.precision, path);
+  try {
+    s.precision = precision_named(s.precision).name;
+  } catch (const RegistryError& e) {
+    throw Error(fmt::format("{}: field 'precision': {}", path, e.what()));
+  }
   s.prompts = parse_prompt_modes(get<std::vector<std::string>>(j, "prompts", s.prompts, path));
   s.tasks = get<std::vector<std::string>>(j, "tasks", s.tasks, path);
   for (const auto& t : s.tasks)
     if (t != "zero_shot" && t != "linear_probe")
       throw Error(fmt::format(
           "{}: unknown task '{}' (this clipbench runs: zero_shot, linear_probe)", path, t));
+  for (const auto& t : s.tasks)
+    if (t == "linear_probe" && s.precision != "fp32")
+      throw Error(fmt::format(
+          "{}: precision '{}' with task linear_probe: probes extract fp32 features (records in "
+          "fp64); run the probes in a suite with precision fp32",
+          path, s.precision));
 
   if (!j.contains("checkpoints") || !j["checkpoints"].is_array() || j["checkpoints"].empty())
     throw Error(fmt::format("{}: 'checkpoints' must be a non-empty array", path));

@@ -29,6 +29,7 @@ struct Suite {
   int64_t batch_size = 64;
   int64_t threads = 0;
   int64_t limit = 0;
+  std::string precision = "fp32";  // of the encoders (clip/precision.h); zero_shot tasks only
   std::vector<std::string> prompts = {"raw", "single", "ensemble"};
   std::vector<std::string> tasks = {"zero_shot"};
   std::vector<SuiteCheckpoint> checkpoints;

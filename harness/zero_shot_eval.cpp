@@ -38,8 +38,11 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
                              const ZeroShotOptions& o) {
   namespace fs = std::filesystem;
   const fs::path dir = fs::path(o.out_dir) / "cache" / "text";
+  // fp32 entries keep their name; another precision's text features are its own entry.
+  const std::string suffix = m.precision == "fp32" ? "" : "-" + m.precision;
   const std::string file =
-      (dir / fmt::format("{}_{}.safetensors", m.checkpoint_hash.substr(7, 16), hash.substr(7, 16)))
+      (dir / fmt::format("{}_{}{}.safetensors", m.checkpoint_hash.substr(7, 16), hash.substr(7, 16),
+                         suffix))
           .string();
   const int64_t dim = m.model->config().embed_dim, classes = static_cast<int64_t>(names.size());
   std::error_code ec;
@@ -60,7 +63,9 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
   if (o.group && !o.group->context().is_root()) return w;
   fs::create_directories(dir, ec);
   write_safetensors(file, {{"classifier", w.cpu().contiguous()}},
-                    {{"checkpoint_hash", m.checkpoint_hash}, {"template_set_hash", hash}});
+                    {{"checkpoint_hash", m.checkpoint_hash},
+                     {"template_set_hash", hash},
+                     {"precision", m.precision}});
   return w;
 }
 
@@ -104,7 +109,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.template_set_hash = job.hash;
     r.num_templates = static_cast<int64_t>(job.templates.size());
     r.device = m.device;
-    r.precision = "fp32";
+    r.precision = m.precision;
     needed.push_back(o.force || !reports::record_exists(o.out_dir, reports::record_file_name(r)));
     candidates.push_back(std::move(job));
   }

@@ -1,6 +1,7 @@
 // The JSON summary of a results folder (see json_report.h for its layout).
 #include "reports/json_report.h"
 
+#include "reports/precision_table.h"
 #include "reports/report_tables.h"
 #include "reports/summary.h"
 
@@ -26,6 +27,7 @@ nlohmann::json json_report(const std::vector<ResultRecord>& records, const Paper
                   {"split", h.key.split},
                   {"task", h.key.task},
                   {"prompt_mode", h.key.prompt_mode},
+                  {"precision", h.precision},
                   {"metric", h.metric},
                   {"value", h.value},
                   {"n", h.n}});
@@ -35,6 +37,8 @@ nlohmann::json json_report(const std::vector<ResultRecord>& records, const Paper
     nlohmann::json jm;
     jm["model"] = m.model;
     jm["checkpoint_hash"] = m.checkpoint_hash;
+    jm["precision"] = m.precision.empty() ? nlohmann::json(nullptr) : nlohmann::json(m.precision);
+    jm["label"] = m.label();
     nlohmann::json zs = nlohmann::json::array();
     for (const auto& row : m.zero_shot) {
       const auto p = paper.zero_shot_score(m.model, row.dataset);
@@ -84,6 +88,22 @@ nlohmann::json json_report(const std::vector<ResultRecord>& records, const Paper
     models.push_back(jm);
   }
   j["models"] = models;
+  nlohmann::json precision = nlohmann::json::array();
+  for (const auto& r : precision_rows(records))
+    precision.push_back({{"model", r.model},
+                         {"checkpoint_hash", r.checkpoint_hash},
+                         {"dataset", r.dataset},
+                         {"split", r.split},
+                         {"task", r.task},
+                         {"prompt_mode", r.prompt_mode},
+                         {"metric", r.metric},
+                         {"precision", r.precision},
+                         {"fp32", r.fp32},
+                         {"value", r.value},
+                         {"difference", r.difference()},
+                         {"n_fp32", r.n_fp32},
+                         {"n", r.n}});
+  if (!precision.empty()) j["precision"] = precision;
   return j;
 }
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <map>
 
+#include "reports/precision_table.h"
 #include "reports/report_tables.h"
 #include "reports/summary.h"
 
@@ -132,6 +133,27 @@ void figure5_section(std::string& s, const ModelSummary& m, const ModelSummary* 
        "ResNet-50 for most datasets).\n\n";
 }
 
+void precision_section(std::string& s, const std::vector<PrecisionRow>& rows,
+                       const PaperReference& paper) {
+  if (rows.empty()) return;
+  s += "## Precision\n\n";
+  s += "The same job evaluated in fp32 and in another precision (`clipbench eval --precision`). "
+       "Scores in percent with two decimals; difference = the other precision − fp32, in "
+       "points.\n\n";
+  s += "| model | dataset | task | prompts | metric | n | fp32 | precision | score | difference "
+       "|\n|---|---|---|---|---|---:|---:|---|---:|---:|\n";
+  for (const auto& r : rows) {
+    const std::string n =
+        r.n == r.n_fp32 ? fmt::format("{}", r.n) : fmt::format("{} / {}", r.n_fp32, r.n);
+    const double d = std::abs(r.difference()) < 0.005 ? 0.0 : r.difference();  // no "-0.00"
+    s += fmt::format("| {} (`{}`) | {} | {} | {} | {} | {} | {:.2f} | {} | {:.2f} | {:+.2f} |\n",
+                     r.model, short_hash(r.checkpoint_hash),
+                     dataset_label(paper, r.dataset, r.split), r.task, r.prompt_mode, r.metric, n,
+                     r.fp32, r.precision, r.value, d);
+  }
+  s += "\n";
+}
+
 }  // namespace
 
 std::string format_score(std::optional<double> v) {
@@ -148,7 +170,7 @@ std::string markdown_report(const std::vector<ResultRecord>& records, const Pape
   auto models = summarize(records, paper);
   const ModelSummary* resnet = nullptr;
   for (const auto& m : models)
-    if (m.model == "ResNet-50" && !m.linear_probe.empty()) resnet = &m;
+    if (m.model == "ResNet-50" && m.precision.empty() && !m.linear_probe.empty()) resnet = &m;
   std::string s = "# clipbench report\n\n";
   s += fmt::format("{} result records from `{}`; {} model(s). Scores in percent.\n\n",
                    records.size(), options.results_dir, models.size());
@@ -156,13 +178,14 @@ std::string markdown_report(const std::vector<ResultRecord>& records, const Pape
     s += fmt::format("![Prompt ensembling gain (ensemble − raw) per dataset]({})\n\n",
                      options.svg_link);
   for (const auto& m : models) {
-    s += fmt::format("## {} (`{}`)\n\n", m.model, short_hash(m.checkpoint_hash));
+    s += fmt::format("## {} (`{}`)\n\n", m.label(), short_hash(m.checkpoint_hash));
     if (!m.zero_shot.empty()) zero_shot_section(s, m, paper);
     visual_ngrams_section(s, m, paper);
     probe_section(s, m, paper);
     few_shot_section(s, m, paper);
     figure5_section(s, m, resnet, paper);
   }
+  precision_section(s, precision_rows(records), paper);
   s += "## Sources\n\n";
   s += "- Table 11 (zero-shot): " + paper.zero_shot_source + "\n";
   s += "- Table 10 (linear probe): " + paper.linear_probe_source + "\n";

@@ -26,6 +26,12 @@ struct MarkdownOptions {
 // - "Linear probe": | dataset | metric | this run | paper (Table 10) | difference |.
 // - "Zero-shot vs ResNet-50 linear probe (Figure 5)": for models with zero-shot rows when
 //   "ResNet-50" linear-probe records exist: ensemble - probe next to the paper's delta.
+// Sections are headed by the model's label: "ViT-B/32", or "ViT-B/32 (bf16)" for records of a
+// precision other than fp32 / fp64 (two precisions of one checkpoint are two sections).
+// Then "## Precision" (precision_table.h), only when some job has fp32 and another precision:
+// | model | dataset | task | prompts | metric | n | fp32 | precision | score | difference |,
+// scores with two decimals, difference = score − fp32 signed ("-0.40"); n is "fp32 n / other n"
+// when they differ.
 // Numbers come from the records and the paper reference only.
 std::string markdown_report(const std::vector<ResultRecord>& records, const PaperReference& paper,
                             const MarkdownOptions& options);

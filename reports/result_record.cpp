@@ -198,6 +198,9 @@ ResultRecord record_from_json(const nlohmann::json& j, const std::string& source
   r.started_at = f.str("started_at");
   r.finished_at = f.str("finished_at");
   r.extra = f.object("extra");
+  const auto& precisions = record_precisions();
+  if (std::find(precisions.begin(), precisions.end(), r.precision) == precisions.end())
+    f.bad_value("precision", fmt::format("expected one of {}", fmt::join(precisions, ", ")));
   if (r.n < 0) f.bad_value("n", "expected a count >= 0");
   if (r.num_classes < 0) f.bad_value("num_classes", "expected a count >= 0");
   return r;
@@ -217,11 +220,34 @@ std::string record_job_mode(const ResultRecord& r) {
   return r.prompt_mode.empty() ? fmt::format("seed{}", r.seed) : r.prompt_mode;
 }
 
+const std::vector<std::string>& record_precisions() {
+  static const std::vector<std::string> names = {"fp32", "fp64", "bf16", "fp16"};
+  return names;
+}
+
+std::string precision_variant(const std::string& precision) {
+  const auto& known = record_precisions();
+  if (std::find(known.begin(), known.end(), precision) == known.end())
+    throw ResultsError(fmt::format("result record: precision '{}' is not one of {}", precision,
+                                   fmt::join(known, ", ")));
+  return precision == "fp32" || precision == "fp64" ? "" : precision;
+}
+
+std::string record_precision_variant(const ResultRecord& r) {
+  check_name_part("precision", r.precision);
+  return precision_variant(r.precision);
+}
+
+std::string model_label(const std::string& model, const std::string& variant) {
+  return variant.empty() ? model : fmt::format("{} ({})", model, variant);
+}
+
 std::string record_file_name(const ResultRecord& r) {
   check_name_part("dataset", r.dataset);
   check_name_part("split", r.split);
   check_name_part("task", r.task);
-  const std::string mode = record_job_mode(r);
+  const std::string variant = record_precision_variant(r);
+  const std::string mode = record_job_mode(r) + (variant.empty() ? "" : "-" + variant);
   check_name_part("prompt_mode", mode);
   const std::string prefix = "sha256:";
   const std::string& h = r.checkpoint_hash;

@@ -48,7 +48,7 @@ struct ResultRecord {
   std::string template_set_hash;  // "sha256:<hex>" of the class names + templates used ("")
   int64_t num_templates = 0;      // templates per class name used (0 for probes)
   std::string device;             // "cpu", "cuda:0 (NVIDIA H200)"
-  std::string precision;          // "fp32", "bf16", "fp16"
+  std::string precision;          // "fp32", "bf16", "fp16" (encoders); "fp64" (probe classifiers)
   nlohmann::json versions;        // clipbench commit, libtorch, opencv, compiler (version_info)
   std::string started_at;         // ISO 8601 UTC, "2026-11-30T10:04:25Z"
   std::string finished_at;
@@ -65,8 +65,26 @@ ResultRecord record_from_json(const nlohmann::json& j, const std::string& source
 // missing).
 std::string record_job_mode(const ResultRecord& record);
 
+// The precisions a record may hold: "fp32", "fp64", "bf16", "fp16".
+const std::vector<std::string>& record_precisions();
+
+// The precision part of a job's identity: "" for the reference precisions "fp32" (zero-shot
+// encoders) and "fp64" (probe classifiers), whose records keep the file names they had before
+// precision was part of the identity; the precision itself for the others ("bf16", "fp16").
+// Throws ResultsError naming the value for a precision outside record_precisions().
+std::string precision_variant(const std::string& precision);
+std::string record_precision_variant(const ResultRecord& record);
+
+// "ViT-B/32" for the reference precisions, "ViT-B/32 (bf16)" for the others: the model as reports
+// label it, so that two precisions of one checkpoint never share a row.
+std::string model_label(const std::string& model, const std::string& variant);
+
 // The record's file name inside a results folder, unique per job:
-// "<dataset>__<split>__<task>__<record_job_mode>__<first 16 hex of checkpoint hash>.json".
+// "<dataset>__<split>__<task>__<mode>__<first 16 hex of checkpoint hash>.json", where <mode> is
+// record_job_mode, followed by "-<precision>" for a precision other than fp32 / fp64
+// ("fashion_mnist__test__zero_shot__ensemble-bf16__0123456789abcdef.json"). fp32 and fp64 records
+// keep the name they always had. Throws ResultsError for a name part that cannot be in a file
+// name, an unknown precision, or a malformed checkpoint hash.
 std::string record_file_name(const ResultRecord& record);
 
 // Writes the record as <dir>/<record_file_name> atomically (temp file in dir + rename); creates

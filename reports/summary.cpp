@@ -10,7 +10,9 @@ namespace clipbench::reports {
 namespace {
 
 HeadlineKey key_of(const ResultRecord& r) {
-  return {r.model, r.checkpoint_hash, r.dataset, r.split, r.task, record_job_mode(r)};
+  HeadlineKey k{r.model, r.checkpoint_hash, r.dataset, r.split, r.task, record_job_mode(r)};
+  k.precision = record_precision_variant(r);
+  return k;
 }
 
 void check_metric(const std::string& have, const ResultRecord& r) {
@@ -22,13 +24,16 @@ void check_metric(const std::string& have, const ResultRecord& r) {
 }  // namespace
 
 std::string HeadlineKey::label() const {
-  return fmt::format("{}/{} {} {} ({})", dataset, split, task, prompt_mode, model);
+  return fmt::format("{}/{} {} {} ({})", dataset, split, task, prompt_mode,
+                     model_label(model, precision));
 }
+
+std::string ModelSummary::label() const { return model_label(model, precision); }
 
 std::vector<Headline> headlines(const std::vector<ResultRecord>& records) {
   std::map<HeadlineKey, Headline> by_key;
   for (const auto& r : records) {
-    Headline h{key_of(r), r.metric, r.value, r.n};
+    Headline h{key_of(r), r.precision, r.metric, r.value, r.n};
     if (!by_key.emplace(h.key, h).second)
       throw ResultsError(fmt::format("two result records for the same job {}", h.key.label()));
   }
@@ -44,18 +49,19 @@ std::optional<double> ZeroShotRow::gain() const {
 
 std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
                                     const PaperReference& paper) {
-  std::map<std::pair<std::string, std::string>, ModelSummary> models;
-  // (model, hash) -> dataset/split -> row
-  std::map<std::pair<std::string, std::string>, std::map<std::string, ZeroShotRow>> zs;
-  std::map<std::pair<std::string, std::string>, std::map<std::string, ProbeRow>> probes;
-  std::map<std::pair<std::string, std::string>,
-           std::map<std::pair<std::string, int64_t>, FewShotRow>>
-      few;
+  // (model, hash, precision variant): two precisions of one checkpoint are two summaries.
+  using Id = std::tuple<std::string, std::string, std::string>;
+  std::map<Id, ModelSummary> models;
+  // id -> dataset/split -> row
+  std::map<Id, std::map<std::string, ZeroShotRow>> zs;
+  std::map<Id, std::map<std::string, ProbeRow>> probes;
+  std::map<Id, std::map<std::pair<std::string, int64_t>, FewShotRow>> few;
   for (const auto& r : records) {
-    const auto id = std::make_pair(r.model, r.checkpoint_hash);
+    const Id id{r.model, r.checkpoint_hash, record_precision_variant(r)};
     auto& m = models[id];
     m.model = r.model;
     m.checkpoint_hash = r.checkpoint_hash;
+    m.precision = std::get<2>(id);
     const std::string where = r.dataset + "/" + r.split;
     if (r.task == "zero_shot") {
       auto [it, fresh] = zs[id].try_emplace(where);

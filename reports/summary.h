@@ -13,20 +13,26 @@
 
 namespace clipbench::reports {
 
-// Identifies one job across runs (the checkpoint by its hash).
+// Identifies one job across runs (the checkpoint by its hash), as record_file_name does.
 struct HeadlineKey {
   std::string model, checkpoint_hash, dataset, split, task, prompt_mode;
-  auto tie() const { return std::tie(model, checkpoint_hash, dataset, split, task, prompt_mode); }
+  // precision_variant of the record: "" for fp32 / fp64, else "bf16", "fp16".
+  std::string precision;
+  auto tie() const {
+    return std::tie(model, checkpoint_hash, dataset, split, task, prompt_mode, precision);
+  }
   bool operator<(const HeadlineKey& o) const { return tie() < o.tie(); }
   bool operator==(const HeadlineKey& o) const { return tie() == o.tie(); }
-  // "food101/test zero_shot ensemble (ViT-B/32)"
+  // "food101/test zero_shot ensemble (ViT-B/32)", "food101/test zero_shot ensemble (ViT-B/32
+  // (bf16))"
   std::string label() const;
 };
 
 struct Headline {
   HeadlineKey key;
-  std::string metric;  // Table 9 name
-  double value = 0.0;  // percent
+  std::string precision;  // the record's ("fp32", "fp64", "bf16", "fp16")
+  std::string metric;     // Table 9 name
+  double value = 0.0;     // percent
   int64_t n = 0;
 };
 
@@ -58,12 +64,16 @@ struct FewShotRow {
 
 struct ModelSummary {
   std::string model, checkpoint_hash;
+  std::string precision;  // precision_variant: "" for fp32 / fp64, else "bf16", "fp16"
+  // model_label(model, precision): "ViT-B/32", "ViT-B/32 (bf16)".
+  std::string label() const;
   std::vector<ZeroShotRow> zero_shot;  // Table 9 order, then other datasets by id
   std::vector<ProbeRow> linear_probe;  // same order
   std::vector<FewShotRow> few_shot;    // same order, then by k
 };
 
-// Records grouped by (model, checkpoint_hash), models in order of first appearance by name.
+// Records grouped by (model, checkpoint_hash, precision variant), sorted by model name, then hash,
+// the reference precision first: records of two precisions are never merged into one row.
 // Few-shot records are averaged over seeds per (dataset, split, k). Throws ResultsError for an
 // unknown zero-shot prompt mode or two metrics for one dataset.
 std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,

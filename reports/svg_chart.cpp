@@ -41,14 +41,14 @@ std::string xml_escape(const std::string& s) {
 std::vector<Bar> gain_bars(const std::vector<ModelSummary>& models) {
   std::set<std::string> names;
   for (const auto& m : models)
-    if (!m.zero_shot.empty()) names.insert(m.model + " " + m.checkpoint_hash);
+    if (!m.zero_shot.empty()) names.insert(m.model + " " + m.checkpoint_hash + " " + m.precision);
   std::vector<Bar> bars;
   for (const auto& m : models)
     for (const auto& row : m.zero_shot) {
       const auto g = row.gain();
       if (!g) continue;
       std::string label = row.split == "test" ? row.dataset : row.dataset + "/" + row.split;
-      if (names.size() > 1) label += " (" + m.model + ")";
+      if (names.size() > 1) label += " (" + m.label() + ")";
       bars.push_back({label, *g});
     }
   return bars;

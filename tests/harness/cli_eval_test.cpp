@@ -1,10 +1,14 @@
 // End-to-end tests of `clipbench eval` and `clipbench run` on real data (Debian's Fashion-MNIST)
 // with the tiny fixture checkpoints: records, resumability, and bad input.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "reports/result_record.h"
 #include "tests/support/catch.h"
@@ -157,6 +161,18 @@ TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.out, Catch::Contains("short.txt.gz") && Catch::Contains("49408"));
   }
+  SECTION("fp16 on the CPU names the precision") {
+    const auto r = run_command(eval_command(ck, dir.file("out"), "--precision fp16"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("precision fp16") && Catch::Contains("CPU"));
+    CHECK_FALSE(fs::exists(dir.file("out")));
+  }
+  SECTION("an unknown precision suggests near matches") {
+    const auto r = run_command(eval_command(ck, dir.file("out"), "--precision bf61"));
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("bf61") && Catch::Contains("bf16"));
+    CHECK_FALSE(fs::exists(dir.file("out")));
+  }
   SECTION("an unknown prompt mode") {
     const auto r = run_command(clipbench_exe() + " eval --checkpoint " + ck +
                                " --dataset fashion_mnist --data-root " + kDataRoot +
@@ -200,4 +216,105 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
   const auto bad = run_command(clipbench_exe() + " run --suite " + dir.file("bad.json") + " 2>&1");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.out, Catch::Contains("colour"));
+}
+
+namespace {
+
+// The records of `out` by file name.
+std::map<std::string, clipbench::reports::ResultRecord> records_by_name(const std::string& out) {
+  std::map<std::string, clipbench::reports::ResultRecord> m;
+  for (const auto& r : clipbench::reports::read_results(out))
+    m[clipbench::reports::record_file_name(r)] = r;
+  return m;
+}
+
+std::string precision_eval(const std::string& out, const std::string& precision) {
+  return eval_command(fixture("models/tiny-vit/model.safetensors"), out,
+                      "--prompts raw,ensemble --precision " + precision);
+}
+
+}  // namespace
+
+TEST_CASE("eval --precision: bf16 and fp32 records sit side by side; neither skips the other",
+          "[unit]") {
+  clipbench::test::TempDir dir;
+  for (const auto& [first, second] :
+       std::vector<std::pair<std::string, std::string>>{{"fp32", "bf16"}, {"bf16", "fp32"}}) {
+    INFO(first << " first, then " << second);
+    const std::string out = dir.file("results-" + first + "-first");
+    const auto a = run_command(precision_eval(out, first));
+    INFO(a.out);
+    REQUIRE(a.exit_code == 0);
+    REQUIRE(records_by_name(out).size() == 2);
+    const auto b = run_command(precision_eval(out, second));
+    INFO(b.out);
+    REQUIRE(b.exit_code == 0);
+    CHECK_THAT(b.out, !Catch::Contains("already done"));
+    const auto records = records_by_name(out);
+    REQUIRE(records.size() == 4);
+    std::map<std::string, std::string> precision_of;
+    for (const auto& [name, r] : records) {
+      precision_of[name] = r.precision;
+      CHECK(r.n == 500);
+    }
+    const std::string hash = records.begin()->second.checkpoint_hash.substr(7, 16);
+    const std::string stem = "fashion_mnist__test-first-500__zero_shot__";
+    CHECK(precision_of[stem + "raw__" + hash + ".json"] == "fp32");
+    CHECK(precision_of[stem + "ensemble__" + hash + ".json"] == "fp32");
+    CHECK(precision_of[stem + "raw-bf16__" + hash + ".json"] == "bf16");
+    CHECK(precision_of[stem + "ensemble-bf16__" + hash + ".json"] == "bf16");
+    // Text features are cached per precision too: 2 modes x 2 precisions.
+    size_t cached = 0;
+    for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
+      (void)e;
+      ++cached;
+    }
+    CHECK(cached == 4);
+    // Each precision now resumes: both runs skip their own two records.
+    for (const auto& p : {first, second}) {
+      const auto again = run_command(precision_eval(out, p));
+      REQUIRE(again.exit_code == 0);
+      CHECK_THAT(again.out, Catch::Contains("already done"));
+      CHECK(records_by_name(out).size() == 4);
+    }
+  }
+  // The report keeps the two apart and lists the difference, as the records hold it.
+  const std::string out = dir.file("results-fp32-first");
+  const auto rep = run_command(clipbench_exe() + " report --results " + out + " 2>&1");
+  INFO(rep.out);
+  REQUIRE(rep.exit_code == 0);
+  std::ifstream in(out + "/report.md");
+  const std::string md((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  CHECK_THAT(md, Catch::Contains("## Precision"));
+  const auto records = records_by_name(out);
+  for (const std::string mode : {"raw", "ensemble"}) {
+    double fp32 = -1, bf16 = -1;
+    for (const auto& [name, r] : records)
+      if (r.prompt_mode == mode) (r.precision == "fp32" ? fp32 : bf16) = r.value;
+    char row[200];
+    std::snprintf(row, sizeof row,
+                  "| fashion_mnist [test-first-500] | zero_shot | %s | accuracy | 500 | %.2f | "
+                  "bf16 | %.2f | %+.2f |",
+                  mode.c_str(), fp32, bf16, std::abs(bf16 - fp32) < 0.005 ? 0.0 : bf16 - fp32);
+    CHECK_THAT(md, Catch::Contains(row));
+  }
+}
+
+TEST_CASE("a suite's precision is validated and names the suite", "[unit]") {
+  clipbench::test::TempDir dir;
+  nlohmann::json suite = {{"data_root", kDataRoot},
+                          {"precision", "bf17"},
+                          {"checkpoints", {fixture("models/tiny-vit/model.safetensors")}},
+                          {"datasets", {"fashion_mnist"}}};
+  std::ofstream(dir.file("suite.json")) << suite.dump();
+  auto r = run_command(clipbench_exe() + " run --suite " + dir.file("suite.json") + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("suite.json") && Catch::Contains("'precision'") &&
+                        Catch::Contains("bf17") && Catch::Contains("bf16"));
+  suite["precision"] = "bf16";
+  suite["tasks"] = {"zero_shot", "linear_probe"};
+  std::ofstream(dir.file("probe.json")) << suite.dump();
+  r = run_command(clipbench_exe() + " run --suite " + dir.file("probe.json") + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("probe.json") && Catch::Contains("linear_probe"));
 }

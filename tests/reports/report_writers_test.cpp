@@ -201,3 +201,60 @@ TEST_CASE("few-shot records are averaged over seeds per k in both reports", "[un
   records.back().extra.erase("shots");
   CHECK_THROWS_WITH(markdown_report(records, paper(), {"r", ""}), Contains("extra.shots"));
 }
+
+TEST_CASE("two precisions of one checkpoint stay apart in every report and in check", "[unit]") {
+  const auto fp32 = make_record("ViT-B/32", "food101", "zero_shot", "ensemble", 84.0);
+  auto bf16 = fp32;
+  bf16.precision = "bf16";
+  bf16.value = 83.5;
+  const std::vector<ResultRecord> records = {fp32, bf16};
+
+  const auto hs = headlines(records);  // not "two result records for the same job"
+  REQUIRE(hs.size() == 2);
+  CHECK(hs[0].key.precision.empty());
+  CHECK(hs[0].precision == "fp32");
+  CHECK(hs[1].key.precision == "bf16");
+  CHECK(hs[1].key.label() == "food101/test zero_shot ensemble (ViT-B/32 (bf16))");
+
+  const auto models = summarize(records, paper());
+  REQUIRE(models.size() == 2);
+  CHECK(models[0].label() == "ViT-B/32");
+  CHECK(models[1].label() == "ViT-B/32 (bf16)");
+  REQUIRE(models[1].zero_shot.size() == 1);
+  CHECK(*models[0].zero_shot[0].ensemble == 84.0);
+  CHECK(*models[1].zero_shot[0].ensemble == 83.5);
+
+  const std::string md = markdown_report(records, paper(), {"r", ""});
+  CHECK_THAT(md, Contains("## ViT-B/32 (`sha256:"));
+  CHECK_THAT(md, Contains("## ViT-B/32 (bf16) (`sha256:"));
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1000 | – | – | 84.0 | – | 84.4 |"));
+  CHECK_THAT(md, Contains("| Food-101 (`food101`) | accuracy | 1000 | – | – | 83.5 | – | 84.4 |"));
+
+  const auto j = json_report(records, paper(), "r");
+  REQUIRE(j.at("models").size() == 2);
+  CHECK(j.at("models").at(0).at("precision").is_null());
+  CHECK(j.at("models").at(1).at("precision") == "bf16");
+  CHECK(j.at("models").at(1).at("label") == "ViT-B/32 (bf16)");
+  REQUIRE(j.at("headlines").size() == 2);
+
+  // check: a bf16 run is not compared against an fp32 baseline (it is missing there, not a drop).
+  const auto cross = check_regressions(headlines({fp32}), headlines({bf16}), 0.1);
+  CHECK(cross.compared == 0);
+  CHECK(cross.regressions.empty());
+  REQUIRE(cross.missing.size() == 1);
+  const auto same = check_regressions(hs, hs, 0.1);
+  CHECK(same.compared == 2);
+
+  // The summary's headlines carry the precision back; older summaries without it are fp32.
+  clipbench::test::TempDir dir;
+  const auto from_json = read_baseline(dir.write("report.json", j.dump()));
+  REQUIRE(from_json.size() == 2);
+  CHECK(from_json[0].key == hs[0].key);
+  CHECK(from_json[1].key == hs[1].key);
+  auto old = j;
+  old["headlines"].erase(1);
+  old["headlines"][0].erase("precision");
+  const auto from_old = read_baseline(dir.write("old.json", old.dump()));
+  REQUIRE(from_old.size() == 1);
+  CHECK(from_old[0].key == hs[0].key);
+}

@@ -179,6 +179,54 @@ TEST_CASE("few-shot record names carry k and the seed", "[unit]") {
   CHECK(record_file_name(r) != name);
 }
 
+TEST_CASE("precision is part of a record's name; fp32 and fp64 names are unchanged", "[unit]") {
+  ResultRecord r = sample_record();
+  // The names earlier runs wrote: resume keeps finding them.
+  CHECK(record_file_name(r) == "food101__test__zero_shot__ensemble__0123456789abcdef.json");
+  r.precision = "bf16";
+  CHECK(record_file_name(r) == "food101__test__zero_shot__ensemble-bf16__0123456789abcdef.json");
+  r.precision = "fp16";
+  CHECK(record_file_name(r) == "food101__test__zero_shot__ensemble-fp16__0123456789abcdef.json");
+  ResultRecord probe = sample_record();
+  probe.task = "linear_probe";
+  probe.prompt_mode = "";
+  probe.seed = 1;
+  probe.precision = "fp64";
+  CHECK(record_file_name(probe) == "food101__test__linear_probe__seed1__0123456789abcdef.json");
+  CHECK(record_precision_variant(probe).empty());
+  CHECK(model_label("ViT-B/32", "") == "ViT-B/32");
+  CHECK(model_label("ViT-B/32", "bf16") == "ViT-B/32 (bf16)");
+
+  r.precision = "int8";
+  CHECK_THROWS_WITH(record_file_name(r), Contains("precision 'int8'") && Contains("bf16"));
+  r.precision = "";
+  CHECK_THROWS_WITH(record_file_name(r), Contains("precision ''"));
+  r.precision = "../x";
+  CHECK_THROWS_WITH(record_file_name(r), Contains("precision '../x'"));
+  auto j = to_json(sample_record());
+  j["precision"] = "fp8";
+  CHECK_THROWS_WITH(record_from_json(j, "r.json"),
+                    Contains("r.json") && Contains("'precision'") && Contains("fp8"));
+
+  // Both precisions live side by side in one folder, each a finished job of its own.
+  TempDir dir;
+  const std::string results = dir.file("results");
+  ResultRecord fp32 = sample_record(), bf16 = sample_record();
+  bf16.precision = "bf16";
+  bf16.value = 83.9;
+  write_record(results, fp32);
+  CHECK_FALSE(record_exists(results, record_file_name(bf16)));
+  write_record(results, bf16);
+  CHECK(record_exists(results, record_file_name(fp32)));
+  const auto back = read_results(results);
+  REQUIRE(back.size() == 2);
+  // Sorted by file name: '-' (0x2d) sorts before '_' (0x5f).
+  CHECK(back[0].precision == "bf16");
+  CHECK(back[0].value == 83.9);
+  CHECK(back[1].precision == "fp32");
+  CHECK(back[1].value == 84.4);
+}
+
 TEST_CASE("utc_timestamp writes ISO 8601 UTC to the second", "[unit]") {
   // 2026-11-30T10:04:25Z is 1796033065 seconds after the epoch.
   const auto t = std::chrono::system_clock::from_time_t(1796033065);
