@@ -67,14 +67,13 @@ TEST_CASE("clipbench probe-fit --C fits one C on train", "[unit]") {
   CHECK(j.at("arithmetic") == "mixed");
   CHECK(j.at("float32_evaluations").get<int>() > 0);
   CHECK(j.at("float32_evaluations").get<int>() < j.at("evaluations").get<int>());
-  const auto r64 = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " +
-                               test + " --C 0.5 --float64 2>/dev/null");
+  const auto r64 = run_command(clipbench_exe() + " probe-fit --train " + train + " --test " + test +
+                               " --C 0.5 --float64 2>/dev/null");
   REQUIRE(r64.exit_code == 0);
   const auto j64 = nlohmann::json::parse(r64.out);
   CHECK(j64.at("arithmetic") == "float64");
   CHECK(j64.at("float32_evaluations") == 0);
-  CHECK(j64.at("objective").get<double>() ==
-        Approx(j.at("objective").get<double>()).epsilon(1e-6));
+  CHECK(j64.at("objective").get<double>() == Approx(j.at("objective").get<double>()).epsilon(1e-6));
 }
 
 TEST_CASE("clipbench probe-fit names bad input", "[unit]") {
