@@ -151,6 +151,7 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.dataset = kDataset;
   r.split = o.test_limit > 0 ? fmt::format("test-first-{}", o.test_limit) : "test";
   r.task = "linear_probe";
+  r.precision = "fp64";  // part of the record's name, so set before the resume check
   r.seed = static_cast<int64_t>(o.seed);
   const std::string results = (fs::path(o.out) / "results").string();
   if (!o.force && reports::record_exists(results, reports::record_file_name(r))) {
@@ -177,7 +178,6 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.seconds = result.seconds;
   r.images_per_second = 0.0;
   r.device = "cpu";
-  r.precision = "fp64";
   r.versions = cli::version_info();
   r.started_at = started;
   r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
