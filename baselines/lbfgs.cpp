@@ -308,6 +308,19 @@ LbfgsResult minimize_lbfgs(const LbfgsObjective& objective, std::vector<double> 
     r.f = evaluate(r.x, g);
     r.gradient_max_abs = max_abs(g);
   };
+  // The stops that need one value only, in L-BFGS-B's order: iteration and evaluation limits, then
+  // the projected gradient. Sets r.stop and returns true when one holds.
+  auto limit_or_gradient_stop = [&] {
+    if (r.iterations >= o.max_iterations)
+      r.stop = LbfgsStop::kMaxIterations;
+    else if (r.evaluations > o.max_evaluations)
+      r.stop = LbfgsStop::kMaxEvaluations;
+    else if (r.gradient_max_abs <= o.pgtol)
+      r.stop = LbfgsStop::kGradientTolerance;
+    else
+      return false;
+    return true;
+  };
   r.f = evaluate(r.x, g);
   if (use_fast && std::isfinite(r.f) && max_abs(g) <= o.pgtol) switch_to_exact();
   if (!std::isfinite(r.f))
@@ -388,35 +401,13 @@ LbfgsResult minimize_lbfgs(const LbfgsObjective& objective, std::vector<double> 
         // f and g exactly; the relative-decrease test waits for two exact values.
         add_correction_pair(memory, o.history, r.x, x_old, g, g_old, -gd_old * stp);
         switch_to_exact();
-        if (r.iterations >= o.max_iterations) {
-          r.stop = LbfgsStop::kMaxIterations;
-          break;
-        }
-        if (r.evaluations > o.max_evaluations) {
-          r.stop = LbfgsStop::kMaxEvaluations;
-          break;
-        }
-        if (r.gradient_max_abs <= o.pgtol) {
-          r.stop = LbfgsStop::kGradientTolerance;
-          break;
-        }
+        if (limit_or_gradient_stop()) break;
       } else {
         add_correction_pair(memory, o.history, r.x, x_old, g, g_old, -gd_old * stp);
       }
       continue;
     }
-    if (r.iterations >= o.max_iterations) {
-      r.stop = LbfgsStop::kMaxIterations;
-      break;
-    }
-    if (r.evaluations > o.max_evaluations) {
-      r.stop = LbfgsStop::kMaxEvaluations;
-      break;
-    }
-    if (r.gradient_max_abs <= o.pgtol) {
-      r.stop = LbfgsStop::kGradientTolerance;
-      break;
-    }
+    if (limit_or_gradient_stop()) break;
     if (decrease <= o.factr * DBL_EPSILON) {
       r.stop = LbfgsStop::kFunctionTolerance;
       break;

@@ -9,19 +9,15 @@
 #include "reports/markdown_report.h"
 #include "reports/paper_reference.h"
 #include "tests/support/catch.h"
+#include "tests/support/paper_reference.h"
 #include "tests/support/result_records.h"
 
 using namespace clipbench::reports;
 using Catch::Contains;
 using clipbench::test::make_record;
+using clipbench::test::paper;
 
 namespace {
-
-const PaperReference& paper() {
-  static const PaperReference p =
-      load_paper_reference(std::string(CLIPBENCH_SOURCE_DIR) + "/baselines/paper_reference.json");
-  return p;
-}
 
 ResultRecord in_precision(ResultRecord r, const std::string& precision, double value) {
   r.precision = precision;

@@ -11,20 +11,16 @@
 #include "reports/summary.h"
 #include "reports/svg_chart.h"
 #include "tests/support/catch.h"
+#include "tests/support/paper_reference.h"
 #include "tests/support/result_records.h"
 #include "tests/support/temp_dir.h"
 
 using namespace clipbench::reports;
 using Catch::Contains;
 using clipbench::test::make_record;
+using clipbench::test::paper;
 
 namespace {
-
-const PaperReference& paper() {
-  static const PaperReference p =
-      load_paper_reference(std::string(CLIPBENCH_SOURCE_DIR) + "/baselines/paper_reference.json");
-  return p;
-}
 
 // ViT-B/32: food101 in three modes, imagenet in two, sun397 ensemble only; a ResNet-50 probe on
 // food101 and imagenet; a ViT-B/32 probe on food101.
