@@ -28,7 +28,12 @@ struct EvalCommand {
 void run_eval(EvalCommand& c) {
   c.options.modes = harness::parse_prompt_modes(c.modes);
   const auto ids = harness::parse_dataset_ids(c.datasets);
-  precision_named(c.precision);  // an unknown name fails before the checkpoint is read
+  // An unknown name, or fp16 on the CPU, fails before the checkpoint is read and hashed.
+  if (c.device == "cpu" && !precision_named(c.precision).cpu_supported)
+    throw Error(fmt::format(
+        "--precision {}: LibTorch has no CPU matmul/convolution kernels for it; use --device "
+        "cuda, or fp32 / bf16 on the CPU",
+        c.precision));
   // Data parallel under torchrun / srun (harness/distributed.h): rank 0 prints and writes.
   const auto ctx = harness::distributed_context_from_env();
   const auto group = harness::join_process_group(
@@ -52,7 +57,8 @@ void run_eval(EvalCommand& c) {
 void add_eval_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval",
-      "Zero-shot evaluation of a checkpoint on datasets (raw class names, \"a photo of a {}.\", and "
+      "Zero-shot evaluation of a checkpoint on datasets (raw class names, \"a photo of a {}.\", "
+      "and "
       "the dataset's prompt ensemble); one result record per dataset and prompt mode in --out");
   auto c = std::make_shared<EvalCommand>();
   cmd->add_option("--checkpoint", c->checkpoint,

@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cmath>
+#include <exception>
 #include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -75,6 +76,27 @@ Split read_split(const std::string& path, const std::string& role) {
         fmt::format("--{} {}: negative label {}", role, path, s.labels.min().item<int64_t>()));
   return s;
 }
+
+// The most --threads accepted: torch::set_num_threads starts every thread it is given.
+constexpr int kMaxThreads = 1024;
+
+// A finite number >= 0 (CLI::NonNegativeNumber lets NaN through and prints its bound as 300
+// digits).
+const CLI::Validator kFiniteNonNegative(
+    [](std::string& text) -> std::string {
+      double v = 0.0;
+      try {
+        size_t used = 0;
+        v = std::stod(text, &used);
+        if (used != text.size()) return fmt::format("expected a number >= 0, got '{}'", text);
+      } catch (const std::exception&) {
+        return fmt::format("expected a number >= 0, got '{}'", text);
+      }
+      if (!std::isfinite(v) || v < 0.0)
+        return fmt::format("expected a finite number >= 0, got {}", text);
+      return "";
+    },
+    "NUMBER >= 0");
 
 nlohmann::json point_json(const baselines::SweepPoint& p) {
   return {{"log10_C", p.log10_C},
@@ -184,8 +206,11 @@ void run_probe_fit(const ProbeFitOptions& o) {
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["threads"] = torch::get_num_threads();
   j["kernel"] = baselines::multinomial_loss_isa();
-  j["arithmetic"] =
-      o.float64 || train.features().scalar_type() != torch::kFloat ? "float64" : "mixed";
+  // Of the final fit, as iterations / float32_evaluations: the refit stacks train and val, which
+  // is float64 when either split is.
+  const bool narrow = train.features().scalar_type() == torch::kFloat &&
+                      (o.C || val->features().scalar_type() == torch::kFloat);
+  j["arithmetic"] = o.float64 || !narrow ? "float64" : "mixed";
   spdlog::info("probe-fit: log10 C = {}, test accuracy {:.4f}, {:.2f} s",
                j["log10_C"].get<double>(), j["test_accuracy"].get<double>(),
                j["seconds"].get<double>());
@@ -218,13 +243,13 @@ void add_probe_fit_command(CLI::App& app) {
                 "float64 arithmetic throughout (default for float32 features: float32 while far "
                 "from the optimum, float64 for the rest and every stopping test)");
   cmd->add_option("--max-iter", o->max_iter, "L-BFGS iterations per fit (scikit-learn's max_iter)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, 1 << 30));
   cmd->add_option("--tol", o->tol, "Gradient tolerance (max |g|, scikit-learn's tol)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(kFiniteNonNegative);
   cmd->add_option("--threads", o->threads,
                   "Threads for the objective's pass over the data (default: LibTorch's intra-op "
                   "default, the number of physical cores)")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(1, kMaxThreads));
   cmd->add_option("--out", o->out, "Write the JSON here instead of stdout");
   cmd->callback([o, cmd] {
     if (cmd->count("--C") > 0) o->C = o->C_value;

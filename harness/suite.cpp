@@ -81,6 +81,11 @@ Suite load_suite(const std::string& path) {
   } catch (const RegistryError& e) {
     throw Error(fmt::format("{}: field 'precision': {}", path, e.what()));
   }
+  if (s.device == "cpu" && !precision_named(s.precision).cpu_supported)
+    throw Error(fmt::format(
+        "{}: field 'precision': {} needs \"device\": \"cuda\" (LibTorch has no CPU kernels for "
+        "it); use fp32 or bf16 on the CPU",
+        path, s.precision));
   s.prompts = parse_prompt_modes(get<std::vector<std::string>>(j, "prompts", s.prompts, path));
   s.tasks = get<std::vector<std::string>>(j, "tasks", s.tasks, path);
   for (const auto& t : s.tasks)

@@ -167,6 +167,15 @@ TEST_CASE("eval reports bad input with exit code 2 and names it", "[unit]") {
     CHECK_THAT(r.out, Catch::Contains("precision fp16") && Catch::Contains("CPU"));
     CHECK_FALSE(fs::exists(dir.file("out")));
   }
+  SECTION("fp16 on the CPU fails before the checkpoint is read") {
+    std::ofstream(dir.file("broken.safetensors")) << "not a checkpoint";
+    const auto r = run_command(clipbench_exe() + " eval --checkpoint " +
+                               dir.file("broken.safetensors") + " --dataset fashion_mnist " +
+                               "--data-root " + kDataRoot + " --precision fp16 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Catch::Contains("precision fp16") && Catch::Contains("--device cuda"));
+    CHECK_THAT(r.out, !Catch::Contains("broken.safetensors"));
+  }
   SECTION("an unknown precision suggests near matches") {
     const auto r = run_command(eval_command(ck, dir.file("out"), "--precision bf61"));
     CHECK(r.exit_code == 2);
@@ -317,4 +326,15 @@ TEST_CASE("a suite's precision is validated and names the suite", "[unit]") {
   r = run_command(clipbench_exe() + " run --suite " + dir.file("probe.json") + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("probe.json") && Catch::Contains("linear_probe"));
+  // fp16 on the CPU is refused when the suite is read, not by every job after loading its model.
+  suite["precision"] = "fp16";
+  suite["tasks"] = {"zero_shot"};
+  suite["out"] = dir.file("out");
+  std::ofstream(dir.file("fp16.json")) << suite.dump();
+  r = run_command(clipbench_exe() + " run --suite " + dir.file("fp16.json") + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("fp16.json") && Catch::Contains("'precision'") &&
+                        Catch::Contains("cuda"));
+  CHECK_THAT(r.out, !Catch::Contains("job(s) failed"));
+  CHECK_FALSE(fs::exists(dir.file("out")));
 }

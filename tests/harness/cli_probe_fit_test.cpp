@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
 
 #include "clip/safetensors.h"
 #include "tests/support/catch.h"
@@ -126,4 +127,47 @@ TEST_CASE("clipbench probe-fit warns about fits stopped at the iteration limit",
   REQUIRE(r.exit_code == 0);
   CHECK_THAT(r.out, Contains("1 fit stopped at the iteration limit (2) before converging"));
   CHECK_THAT(r.out, Contains("STOP: TOTAL NO. of ITERATIONS REACHED LIMIT"));
+}
+
+TEST_CASE("clipbench probe-fit checks --threads, --max-iter and --tol readably", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 30, 1), test = write_split(dir, "test", 30, 3);
+  const std::string base =
+      clipbench_exe() + " probe-fit --train " + train + " --test " + test + " --C 1 ";
+  // Each option's message names the option and the accepted values, without CLI11's 300-digit
+  // bound; NaN is refused, and a huge thread count is refused before any thread starts.
+  const std::pair<std::string, std::string> cases[] = {
+      {"--threads 0", "1 to 1024"},        {"--threads 100000", "1 to 1024"},
+      {"--max-iter 0", "1 to 1073741824"}, {"--tol -1", "finite number >= 0"},
+      {"--tol nan", "finite number >= 0"}, {"--tol abc", "number >= 0, got 'abc'"}};
+  for (const auto& [args, expected] : cases) {
+    INFO(args);
+    const auto r = run_command(base + args + " 2>&1");
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.out, Contains(args.substr(0, args.find(' '))) && Contains(expected));
+    CHECK(r.out.size() < 400);
+  }
+}
+
+TEST_CASE("clipbench probe-fit reports the refit's arithmetic when val is float64", "[unit]") {
+  clipbench::test::TempDir dir;
+  const auto train = write_split(dir, "train", 150, 1), test = write_split(dir, "test", 60, 3);
+  const std::string val32 = write_split(dir, "val", 60, 2);
+  const auto v = clipbench::read_safetensors(val32).tensors;
+  const std::string val64 = dir.file("val64.safetensors");
+  clipbench::write_safetensors(
+      val64, {{"features", v.at("features").to(torch::kDouble)}, {"labels", v.at("labels")}});
+  auto sweep = [&](const std::string& val) {
+    const auto r = run_command(clipbench_exe() + " probe-fit --train " + train + " --val " + val +
+                               " --test " + test + " 2>/dev/null");
+    REQUIRE(r.exit_code == 0);
+    return nlohmann::json::parse(r.out);
+  };
+  const auto mixed = sweep(val32), wide = sweep(val64);
+  CHECK(mixed.at("arithmetic") == "mixed");
+  CHECK(mixed.at("float32_evaluations").get<int>() > 0);
+  // train + val stacked is float64: the refit has no float32 evaluation and says so.
+  CHECK(wide.at("arithmetic") == "float64");
+  CHECK(wide.at("float32_evaluations") == 0);
+  CHECK(wide.at("log10_C") == mixed.at("log10_C"));
 }
