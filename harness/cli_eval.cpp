@@ -58,8 +58,8 @@ void add_eval_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
       "eval",
       "Zero-shot evaluation of a checkpoint on datasets (raw class names, \"a photo of a {}.\", "
-      "and "
-      "the dataset's prompt ensemble); one result record per dataset and prompt mode in --out");
+      "and the dataset's prompt ensemble); one result record per dataset and prompt mode in "
+      "--out");
   auto c = std::make_shared<EvalCommand>();
   cmd->add_option("--checkpoint", c->checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
