@@ -396,14 +396,13 @@ LbfgsResult minimize_lbfgs(const LbfgsObjective& objective, std::vector<double> 
     if (use_fast) {
       const bool stopping = r.iterations >= o.max_iterations || r.evaluations > o.max_evaluations;
       const bool switching = r.gradient_max_abs <= o.pgtol || decrease <= o.fast_until;
+      // The correction pair from the fast values (they are consistent with each other); on a
+      // switch, f and g exactly after it, and the relative-decrease test waits for two exact
+      // values.
+      add_correction_pair(memory, o.history, r.x, x_old, g, g_old, -gd_old * stp);
       if (stopping || switching) {
-        // The correction pair from the fast values (they are consistent with each other), then
-        // f and g exactly; the relative-decrease test waits for two exact values.
-        add_correction_pair(memory, o.history, r.x, x_old, g, g_old, -gd_old * stp);
         switch_to_exact();
         if (limit_or_gradient_stop()) break;
-      } else {
-        add_correction_pair(memory, o.history, r.x, x_old, g, g_old, -gd_old * stp);
       }
       continue;
     }

@@ -140,7 +140,8 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   };
   const LbfgsObjective exact = penalized(Arithmetic::kFloat64);
   const LbfgsObjective fast = penalized(Arithmetic::kFloat32);
-  LbfgsResult r = minimize_lbfgs(exact, std::move(x0), options, single ? &fast : nullptr);
+  const bool mixed = single && options.mixed_precision;
+  LbfgsResult r = minimize_lbfgs(exact, std::move(x0), options, mixed ? &fast : nullptr);
 
   LogisticRegressionResult out;
   out.C = C;
@@ -151,6 +152,7 @@ LogisticRegressionResult fit_logistic_regression(const ProbeDataset& train, doub
   out.iterations = r.iterations;
   out.evaluations = r.evaluations;
   out.fast_evaluations = r.fast_evaluations;
+  out.mixed_precision = mixed;
   out.stop = r.stop;
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;

@@ -32,6 +32,9 @@ struct LogisticRegressionResult {
   int iterations = 0;        // L-BFGS iterations (scikit-learn's n_iter_)
   int evaluations = 0;       // objective + gradient evaluations
   int fast_evaluations = 0;  // of which in float32 arithmetic (mixed precision)
+  // Whether the fit could use float32 arithmetic (float32 features and
+  // LbfgsOptions::mixed_precision); false: float64 throughout.
+  bool mixed_precision = false;
   LbfgsStop stop = LbfgsStop::kMaxIterations;
   double seconds = 0.0;  // wall time of the fit
   bool converged() const {

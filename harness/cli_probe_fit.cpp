@@ -158,6 +158,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
   j["train_size"] = train.size();
   j["val_size"] = val ? val->size() : 0;
   j["test_size"] = test.size();
+  bool mixed = false;  // the final fit's arithmetic, as iterations / float32_evaluations
   if (o.C) {
     const auto fit = baselines::fit_logistic_regression(train, *o.C, so.lbfgs);
     j["mode"] = "fixed_C";
@@ -169,6 +170,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["iterations"] = fit.iterations;
     j["evaluations"] = fit.evaluations;
     j["float32_evaluations"] = fit.fast_evaluations;
+    mixed = fit.mixed_precision;
     j["objective"] = fit.objective;
     j["stop"] = baselines::to_string(fit.stop);
     j["fit_seconds"] = fit.seconds;
@@ -182,6 +184,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
     j["iterations"] = r.refit.iterations;  // of the refit on train + val
     j["evaluations"] = r.refit.evaluations;
     j["float32_evaluations"] = r.refit.fast_evaluations;
+    mixed = r.refit.mixed_precision;  // float64 when train or val is (they are stacked)
     j["objective"] = r.refit.objective;
     j["stop"] = baselines::to_string(r.refit.stop);
     j["evaluated"] = nlohmann::json::array();
@@ -206,11 +209,7 @@ void run_probe_fit(const ProbeFitOptions& o) {
   j["seconds"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   j["threads"] = torch::get_num_threads();
   j["kernel"] = baselines::multinomial_loss_isa();
-  // Of the final fit, as iterations / float32_evaluations: the refit stacks train and val, which
-  // is float64 when either split is.
-  const bool narrow = train.features().scalar_type() == torch::kFloat &&
-                      (o.C || val->features().scalar_type() == torch::kFloat);
-  j["arithmetic"] = o.float64 || !narrow ? "float64" : "mixed";
+  j["arithmetic"] = mixed ? "mixed" : "float64";
   spdlog::info("probe-fit: log10 C = {}, test accuracy {:.4f}, {:.2f} s",
                j["log10_C"].get<double>(), j["test_accuracy"].get<double>(),
                j["seconds"].get<double>());
