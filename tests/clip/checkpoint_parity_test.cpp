@@ -21,6 +21,12 @@ double max_abs_diff(const torch::Tensor& a, const torch::Tensor& b) {
 
 }  // namespace
 
+// What the tiny-rn rows prove: tiny-rn's image tower is nearly independent of its input (its
+// golden's three images give features within ~1e-6 of each other), so its image rows check that
+// each format's ResNet weights (attention pool, biases) are read into the right parameters, not the
+// input path; the ModifiedResNet's input path is checked by open_clip's RN50-quickgelu under fill
+// formula 2 (clip_model_test, architecture_test). Its text rows and all tiny-vit rows check both
+// encoders.
 TEST_CASE("tiny checkpoints in every format reproduce golden.safetensors", "[parity]") {
   struct Case {
     std::string model, file, golden_prefix;

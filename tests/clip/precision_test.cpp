@@ -32,7 +32,9 @@ CLIP load_tiny(const std::string& name) {
 
 TEST_CASE("bf16 encoders stay within 1e-2 relative of the fp32 goldens", "[unit]") {
   // bf16 keeps 8 mantissa bits (~0.4% per rounding): tiny-rn's text features land at ~1.06e-2
-  // (measured), so its text tower gets 2e-2; every other output must stay within 1e-2.
+  // (measured), so its text tower gets 2e-2; every other output must stay within 1e-2. tiny-rn's
+  // image tower is nearly constant in its input, so its image row checks the bf16 cast of the
+  // ResNet's weights, not bf16 arithmetic on image content (tiny-vit's rows do that).
   for (const std::string name : {"tiny-vit", "tiny-rn"}) {
     CAPTURE(name);
     const double text_tolerance = name == "tiny-rn" ? 2e-2 : 1e-2;

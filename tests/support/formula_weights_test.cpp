@@ -22,6 +22,28 @@ TEST_CASE("formula_u follows the README's definition", "[unit]") {
   CHECK(formula_u(1000000000, fnv1a32("x")) == Approx(0.12004776066169143).epsilon(1e-15));
 }
 
+TEST_CASE("fnv1a64 and splitmix64_u follow the README's formula 2", "[unit]") {
+  CHECK(fnv1a64("") == 0xCBF29CE484222325ull);
+  CHECK(fnv1a64("a") == 0xAF63DC4C8601EC8Cull);  // the published FNV-1a 64 test value
+  CHECK(fnv1a64("visual.proj") == 0x379D870311AC6766ull);
+  // Values from an independent Python implementation of the README's definition (integers mod
+  // 2^64).
+  const uint64_t h = fnv1a64("visual.proj");
+  CHECK(splitmix64_u(0, h) == Approx(0.004138220308433249).epsilon(1e-15));
+  CHECK(splitmix64_u(5, h) == Approx(-0.26591459526637085).epsilon(1e-15));
+  CHECK(splitmix64_u(1000000000, fnv1a64("x")) == Approx(0.03612283441153685).epsilon(1e-15));
+  const auto proj = formula_tensor("visual.proj", {768, 512}, Fill::kSplitmix64);
+  CHECK(proj.view(-1)[3].item<float>() == Approx(0.05387671028208098).epsilon(1e-6));
+  CHECK(formula_image(4, Fill::kSplitmix64).view(-1)[7].item<float>() ==
+        Approx(-0.8107831943224619).epsilon(1e-6));
+}
+
+TEST_CASE("fill_of reads an entry's fill field", "[unit]") {
+  CHECK(fill_of(nlohmann::json::object()) == Fill::kFormula1);
+  CHECK(fill_of(nlohmann::json{{"fill", "splitmix64"}}) == Fill::kSplitmix64);
+  CHECK_THROWS_WITH(fill_of(nlohmann::json{{"fill", "xorshift"}}), Catch::Contains("xorshift"));
+}
+
 TEST_CASE("formula_tensor applies the per-key rules", "[unit]") {
   const float ln100 = static_cast<float>(std::log(100.0));
   CHECK(formula_tensor("logit_scale", {}).item<float>() == ln100);
