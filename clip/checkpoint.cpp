@@ -7,7 +7,6 @@
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <set>
 
 #include "clip/errors.h"
@@ -49,16 +48,20 @@ std::string resolve_file(const std::string& path) {
   std::error_code ec;
   if (!fs::exists(path, ec)) throw FileError(fmt::format("checkpoint {} does not exist", path));
   if (!fs::is_directory(path, ec)) return path;
-  for (const char* name : {"model.safetensors", "open_clip_model.safetensors",
-                           "open_clip_pytorch_model.bin", "pytorch_model.bin"}) {
+  // An open_clip hub folder is open_clip's, whatever other library's weights sit beside it.
+  const bool open_clip = fs::exists(fs::path(path) / "open_clip_config.json", ec);
+  const std::vector<const char*> names =
+      open_clip
+          ? std::vector<const char*>{"open_clip_model.safetensors", "open_clip_pytorch_model.bin"}
+          : std::vector<const char*>{"model.safetensors", "open_clip_model.safetensors",
+                                     "open_clip_pytorch_model.bin", "pytorch_model.bin"};
+  for (const char* name : names) {
     const fs::path candidate = fs::path(path) / name;
     if (fs::exists(candidate, ec)) return candidate.string();
   }
-  throw CheckpointError(
-      fmt::format("{} is a folder without a checkpoint: expected model.safetensors, "
-                  "open_clip_model.safetensors, "
-                  "open_clip_pytorch_model.bin or pytorch_model.bin",
-                  path));
+  throw CheckpointError(fmt::format("{} is a folder without a checkpoint: expected {}{}", path,
+                                    fmt::join(names, ", "),
+                                    open_clip ? " (it has open_clip_config.json)" : ""));
 }
 
 std::string read_head(const std::string& path) {
@@ -68,17 +71,6 @@ std::string read_head(const std::string& path) {
   in.read(head.data(), static_cast<std::streamsize>(head.size()));
   head.resize(static_cast<size_t>(in.gcount()));
   return head;
-}
-
-nlohmann::json read_hf_config(const std::string& file) {
-  const fs::path config = fs::path(file).parent_path() / "config.json";
-  std::ifstream in(config);
-  if (!in) return nullptr;
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw CheckpointError(fmt::format("{}: not valid JSON: {}", config.string(), e.what()));
-  }
 }
 
 bool is_bn_statistic(const std::string& key) {
@@ -139,7 +131,7 @@ Checkpoint read_checkpoint(const std::string& path) {
 
   if (is_hf_clip_layout(raw)) {
     ck.layout = "huggingface";
-    raw = hf_clip_to_openai(raw, read_hf_config(ck.path), ck.path);
+    raw = hf_clip_to_openai(raw, ck.path);
   } else {
     ck.layout = "openai";
   }

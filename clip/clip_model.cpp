@@ -22,14 +22,16 @@ CLIPImpl::CLIPImpl(const CLIPConfig& config) : config_(config) {
     visual_vit = register_module(
         "visual",
         VisionTransformer(config_.image_resolution, config_.vision_patch_size, config_.vision_width,
-                          config_.vision_layers[0], config_.vision_heads(), config_.embed_dim));
+                          config_.vision_layers[0], config_.vision_heads(), config_.embed_dim,
+                          config_.vision_mlp_width, config_.vision_act));
   } else {
     visual_resnet = register_module(
         "visual", ModifiedResNet(config_.vision_layers, config_.embed_dim, config_.vision_heads(),
                                  config_.image_resolution, config_.vision_width));
   }
   transformer = register_module(
-      "transformer", Transformer(tw, config_.transformer_layers, config_.transformer_heads));
+      "transformer", Transformer(tw, config_.transformer_layers, config_.transformer_heads,
+                                 config_.transformer_mlp_width, config_.text_act));
   token_embedding =
       register_module("token_embedding", torch::nn::Embedding(config_.vocab_size, tw));
   ln_final = register_module("ln_final", LayerNorm(tw));

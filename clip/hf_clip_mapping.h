@@ -1,7 +1,6 @@
 // Maps Hugging Face `CLIPModel` tensor names to the OpenAI / open_clip names the models use.
 #pragma once
 
-#include <nlohmann/json_fwd.hpp>
 #include <string>
 
 #include "clip/state_dict.h"
@@ -16,11 +15,9 @@ bool is_hf_clip_layout(const StateDict& sd);
 // q/k/v projections are concatenated into `attn.in_proj_weight` / `in_proj_bias` (q, k, v order),
 // `text_projection.weight` [E, W] and `visual_projection.weight` [E, W] are transposed into
 // `text_projection` and `visual.proj` [W, E], `position_ids` buffers are dropped. Only ViT vision
-// towers exist in this layout. `config` is the model's config.json (may be null): its `hidden_act`
-// must be "quick_gelu" (the activation of OpenAI-trained CLIP, the only one these encoders
-// implement) and `layer_norm_eps` 1e-5. Throws CheckpointError naming `source` and the key for any
-// key it does not know, a q/k/v triple with a part missing, or an unsupported config.
-StateDict hf_clip_to_openai(const StateDict& sd, const nlohmann::json& config,
-                            const std::string& source);
+// towers exist in this layout. The config.json beside the weights (activations, heads) is read by
+// resolve_architecture (clip/architecture.h). Throws CheckpointError naming `source` and the key
+// for any key it does not know or a q/k/v triple with a part missing.
+StateDict hf_clip_to_openai(const StateDict& sd, const std::string& source);
 
 }  // namespace clipbench

@@ -72,4 +72,13 @@ CLIP build_model(const StateDict& state_dict, const std::string& source) {
   return model;
 }
 
+CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture) {
+  ResolvedArchitecture resolved = resolve_architecture(ck);
+  CLIP model(resolved.config);
+  load_state_dict_strict(*model, ck.state_dict, ck.path);
+  model->eval();
+  if (architecture) *architecture = std::move(resolved);
+  return model;
+}
+
 }  // namespace clipbench

@@ -6,6 +6,8 @@
 
 #include <string>
 
+#include "clip/architecture.h"
+#include "clip/checkpoint.h"
 #include "clip/clip_model.h"
 #include "clip/state_dict.h"
 
@@ -25,6 +27,14 @@ void load_state_dict_strict(torch::nn::Module& module, const StateDict& state_di
 // `logit_scale`, no `input_resolution` / `context_length` / `vocab_size` entries); `source` (a
 // path, usually) names it in errors. Throws CheckpointError / ShapeMismatchError (from infer_config
 // or the load), each naming `source`.
+// For in-memory state dicts whose origin the caller knows to be openai/CLIP's; a checkpoint file
+// goes through build_model(const Checkpoint&) instead.
 CLIP build_model(const StateDict& state_dict, const std::string& source);
+
+// A checkpoint file's model: resolve_architecture(ck) (configs beside the weights; refuses what it
+// cannot read), construct on the CPU in fp32, strict-load, eval(). `architecture`, when given,
+// receives the resolution (facts and their sources). Throws as resolve_architecture and
+// load_state_dict_strict do.
+CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture = nullptr);
 
 }  // namespace clipbench

@@ -68,10 +68,17 @@ int64_t json_int(const nlohmann::json& j, const char* field) {
   return j.at(field).get<int64_t>();
 }
 
+// Rows of `key` (a [rows, cols] weight), or 0 when the key is absent.
+int64_t rows_of(const StateDict& sd, const std::string& key) {
+  auto it = sd.find(key);
+  return it == sd.end() || !it->second.defined() || it->second.dim() != 2 ? 0 : it->second.size(0);
+}
+
 }  // namespace
 
 int64_t CLIPConfig::vision_heads() const {
-  return is_vit() ? vision_width / 64 : vision_width * 32 / 64;
+  if (vision_head_width <= 0) return 0;
+  return (is_vit() ? vision_width : vision_width * 32) / vision_head_width;
 }
 
 bool CLIPConfig::operator==(const CLIPConfig& o) const {
@@ -79,7 +86,10 @@ bool CLIPConfig::operator==(const CLIPConfig& o) const {
          vision_layers == o.vision_layers && vision_width == o.vision_width &&
          vision_patch_size == o.vision_patch_size && context_length == o.context_length &&
          vocab_size == o.vocab_size && transformer_width == o.transformer_width &&
-         transformer_heads == o.transformer_heads && transformer_layers == o.transformer_layers;
+         transformer_heads == o.transformer_heads && transformer_layers == o.transformer_layers &&
+         vision_act == o.vision_act && text_act == o.text_act &&
+         vision_head_width == o.vision_head_width && vision_mlp_width == o.vision_mlp_width &&
+         transformer_mlp_width == o.transformer_mlp_width;
 }
 
 CLIPConfig infer_config(const StateDict& sd) {
@@ -98,6 +108,7 @@ CLIPConfig infer_config(const StateDict& sd) {
           "'visual.transformer.resblocks.<i>.attn.in_proj_weight' keys");
     }
     c.vision_layers = {layers};
+    c.vision_mlp_width = rows_of(sd, "visual.transformer.resblocks.0.mlp.c_fc.weight");
     const auto& pos = require(sd, "visual.positional_embedding", 2, "the ViT input resolution");
     c.image_resolution = c.vision_patch_size * grid_side(pos, "visual.positional_embedding");
   } else {
@@ -128,6 +139,7 @@ CLIPConfig infer_config(const StateDict& sd) {
   c.transformer_width = require(sd, "ln_final.weight", 1, "the text width").size(0);
   c.transformer_heads = c.transformer_width / 64;
   c.transformer_layers = count_blocks(sd, "transformer.resblocks.");
+  c.transformer_mlp_width = rows_of(sd, "transformer.resblocks.0.mlp.c_fc.weight");
   if (c.transformer_layers == 0) {
     throw CheckpointError(
         "checkpoint has no 'transformer.resblocks.<i>.*' keys (text transformer)");
@@ -154,6 +166,10 @@ void validate(const CLIPConfig& c) {
                      c.transformer_width, c.transformer_heads));
   }
   if (c.vision_width <= 0) fail(fmt::format("vision_width {} must be positive", c.vision_width));
+  if (c.vision_head_width <= 0)
+    fail(fmt::format("vision_head_width {} must be positive", c.vision_head_width));
+  if (c.vision_mlp_width < 0 || c.transformer_mlp_width < 0)
+    fail("MLP widths must not be negative");
   if (c.vision_patch_size < 0) fail("vision_patch_size must not be negative");
   const int64_t heads = c.vision_heads();
   const int64_t tower_width = c.is_vit() ? c.vision_width : c.vision_width * 32;
@@ -199,6 +215,13 @@ nlohmann::json to_json(const CLIPConfig& c) {
   j["transformer_width"] = c.transformer_width;
   j["transformer_heads"] = c.transformer_heads;
   j["transformer_layers"] = c.transformer_layers;
+  if (c.vision_act != Activation::kQuickGelu) j["vision_act"] = activation_name(c.vision_act);
+  if (c.text_act != Activation::kQuickGelu) j["text_act"] = activation_name(c.text_act);
+  if (c.vision_head_width != 64) j["vision_head_width"] = c.vision_head_width;
+  if (c.vision_mlp_width != 0 && c.vision_mlp_width != 4 * c.vision_width)
+    j["vision_mlp_width"] = c.vision_mlp_width;
+  if (c.transformer_mlp_width != 0 && c.transformer_mlp_width != 4 * c.transformer_width)
+    j["transformer_mlp_width"] = c.transformer_mlp_width;
   return j;
 }
 
@@ -231,6 +254,21 @@ CLIPConfig config_from_json(const nlohmann::json& j) {
   } else {
     throw Error("CLIP config: 'vision_layers' must be an integer or an array of integers");
   }
+  auto activation = [&](const char* field) {
+    if (!j.contains(field)) return Activation::kQuickGelu;
+    if (!j.at(field).is_string())
+      throw Error(fmt::format("CLIP config: field '{}' must be an activation name", field));
+    return activation_named(j.at(field).get<std::string>());
+  };
+  c.vision_act = activation("vision_act");
+  c.text_act = activation("text_act");
+  if (j.contains("vision_head_width")) c.vision_head_width = json_int(j, "vision_head_width");
+  c.vision_mlp_width = j.contains("vision_mlp_width") ? json_int(j, "vision_mlp_width")
+                       : c.is_vit()                   ? 4 * c.vision_width
+                                                      : 0;
+  c.transformer_mlp_width = j.contains("transformer_mlp_width")
+                                ? json_int(j, "transformer_mlp_width")
+                                : 4 * c.transformer_width;
   validate(c);
   return c;
 }

@@ -1,4 +1,4 @@
-// LayerNorm (fp32), QuickGELU, residual attention blocks and the Transformer stack of openai/CLIP.
+// LayerNorm (fp32), the MLP, residual attention blocks and the Transformer stack of openai/CLIP.
 #include "clip/transformer.h"
 
 #include <cmath>
@@ -20,8 +20,6 @@ torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) {
                                       bias.to(torch::kFloat), 1e-5);
   return y.to(dtype);
 }
-
-torch::Tensor quick_gelu(const torch::Tensor& x) { return x * torch::sigmoid(1.702 * x); }
 
 SelfAttentionImpl::SelfAttentionImpl(int64_t width, int64_t heads) : width_(width), heads_(heads) {
   TORCH_CHECK(heads > 0 && width % heads == 0, "width ", width, " not divisible by ", heads,
@@ -46,19 +44,21 @@ torch::Tensor SelfAttentionImpl::forward(const torch::Tensor& x, bool causal) {
   return linear(out.transpose(1, 2).reshape({n, len, width_}), out_proj->weight, out_proj->bias);
 }
 
-MlpImpl::MlpImpl(int64_t width) {
-  c_fc = register_module("c_fc", torch::nn::Linear(width, width * 4));
-  c_proj = register_module("c_proj", torch::nn::Linear(width * 4, width));
+MlpImpl::MlpImpl(int64_t width, int64_t mlp_width, Activation act) : act_(act) {
+  c_fc = register_module("c_fc", torch::nn::Linear(width, mlp_width));
+  c_proj = register_module("c_proj", torch::nn::Linear(mlp_width, width));
 }
 
 torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
-  return linear(quick_gelu(linear(x, c_fc->weight, c_fc->bias)), c_proj->weight, c_proj->bias);
+  return linear(apply_activation(linear(x, c_fc->weight, c_fc->bias), act_), c_proj->weight,
+                c_proj->bias);
 }
 
-ResidualAttentionBlockImpl::ResidualAttentionBlockImpl(int64_t width, int64_t heads) {
+ResidualAttentionBlockImpl::ResidualAttentionBlockImpl(int64_t width, int64_t heads,
+                                                       int64_t mlp_width, Activation act) {
   attn = register_module("attn", SelfAttention(width, heads));
   ln_1 = register_module("ln_1", LayerNorm(width));
-  mlp = register_module("mlp", Mlp(width));
+  mlp = register_module("mlp", Mlp(width, mlp_width > 0 ? mlp_width : 4 * width, act));
   ln_2 = register_module("ln_2", LayerNorm(width));
 }
 
@@ -67,10 +67,12 @@ torch::Tensor ResidualAttentionBlockImpl::forward(const torch::Tensor& x, bool c
   return h + mlp(ln_2(h));
 }
 
-TransformerImpl::TransformerImpl(int64_t width, int64_t layers, int64_t heads) : width_(width) {
+TransformerImpl::TransformerImpl(int64_t width, int64_t layers, int64_t heads, int64_t mlp_width,
+                                 Activation act)
+    : width_(width) {
   resblocks_ = register_module("resblocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < layers; ++i) {
-    blocks_.emplace_back(width, heads);
+    blocks_.emplace_back(width, heads, mlp_width, act);
     resblocks_->push_back(blocks_.back());
   }
 }

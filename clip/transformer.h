@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "clip/activation.h"
+
 namespace clipbench {
 
 // nn.LayerNorm over the last dimension (eps 1e-5) computed in fp32 and returned in the input's
@@ -23,9 +25,6 @@ class LayerNormImpl : public torch::nn::Module {
   int64_t width_;
 };
 TORCH_MODULE(LayerNorm);
-
-// x * sigmoid(1.702 * x): the GELU approximation the OpenAI weights were trained with.
-torch::Tensor quick_gelu(const torch::Tensor& x);
 
 // Fully connected layers here run through clipbench::linear (clip/linear.h: oneDNN for fp32 CPU
 // inference).
@@ -47,21 +46,26 @@ class SelfAttentionImpl : public torch::nn::Module {
 };
 TORCH_MODULE(SelfAttention);
 
-// The block's MLP: `c_fc` (W -> 4W), QuickGELU, `c_proj` (4W -> W).
+// The block's MLP: `c_fc` (W -> M), the activation, `c_proj` (M -> W). M = mlp_width (openai/CLIP:
+// 4W; open_clip's ViT-bigG-14 8192 for W = 1664, read from the checkpoint's `c_fc` shape).
 class MlpImpl : public torch::nn::Module {
  public:
-  explicit MlpImpl(int64_t width);
+  MlpImpl(int64_t width, int64_t mlp_width, Activation act);
   torch::Tensor forward(const torch::Tensor& x);
 
   torch::nn::Linear c_fc{nullptr}, c_proj{nullptr};
+
+ private:
+  Activation act_;
 };
 TORCH_MODULE(Mlp);
 
 // Pre-norm residual block: x + attn(ln_1(x)), then x + mlp(ln_2(x)). Children `ln_1`, `attn`,
-// `ln_2`, `mlp`.
+// `ln_2`, `mlp`. mlp_width 0 means 4 * width.
 class ResidualAttentionBlockImpl : public torch::nn::Module {
  public:
-  ResidualAttentionBlockImpl(int64_t width, int64_t heads);
+  ResidualAttentionBlockImpl(int64_t width, int64_t heads, int64_t mlp_width = 0,
+                             Activation act = Activation::kQuickGelu);
   torch::Tensor forward(const torch::Tensor& x, bool causal);
 
   LayerNorm ln_1{nullptr}, ln_2{nullptr};
@@ -73,10 +77,11 @@ TORCH_MODULE(ResidualAttentionBlock);
 // `layers` ResidualAttentionBlocks registered as `resblocks.0`, `resblocks.1`, ...
 // forward: x [N, L, width] -> [N, L, width]. The reference runs on [L, N, W] (sequence first); the
 // arithmetic per token is the same. `causal` applies openai/CLIP's text mask (-inf above the
-// diagonal).
+// diagonal). mlp_width 0 means 4 * width; the defaults are openai/CLIP's (4W, QuickGELU).
 class TransformerImpl : public torch::nn::Module {
  public:
-  TransformerImpl(int64_t width, int64_t layers, int64_t heads);
+  TransformerImpl(int64_t width, int64_t layers, int64_t heads, int64_t mlp_width = 0,
+                  Activation act = Activation::kQuickGelu);
   torch::Tensor forward(torch::Tensor x, bool causal);
 
   int64_t width() const { return width_; }

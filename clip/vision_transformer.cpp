@@ -12,7 +12,7 @@ namespace clipbench {
 
 VisionTransformerImpl::VisionTransformerImpl(int64_t input_resolution, int64_t patch_size,
                                              int64_t width, int64_t layers, int64_t heads,
-                                             int64_t output_dim)
+                                             int64_t output_dim, int64_t mlp_width, Activation act)
     : input_resolution_(input_resolution) {
   const int64_t grid = input_resolution / patch_size;
   const double scale = 1.0 / std::sqrt(static_cast<double>(width));
@@ -26,7 +26,7 @@ VisionTransformerImpl::VisionTransformerImpl(int64_t input_resolution, int64_t p
       "conv1", torch::nn::Conv2d(
                    torch::nn::Conv2dOptions(3, width, patch_size).stride(patch_size).bias(false)));
   ln_pre = register_module("ln_pre", LayerNorm(width));
-  transformer = register_module("transformer", Transformer(width, layers, heads));
+  transformer = register_module("transformer", Transformer(width, layers, heads, mlp_width, act));
   ln_post = register_module("ln_post", LayerNorm(width));
 }
 

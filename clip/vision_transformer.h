@@ -11,13 +11,15 @@ namespace clipbench {
 
 // Patchify with `conv1` (3 -> width, kernel = stride = patch_size, no bias), prepend
 // `class_embedding` [width], add `positional_embedding` [(R / patch)^2 + 1, width], `ln_pre`,
-// `transformer` (heads = width / 64 for OpenAI models), `ln_post` on the class token, then `@ proj`
+// `transformer` (heads = width / 64 for OpenAI models, width / head_width for open_clip's; MLP
+// width mlp_width, 0 = 4 * width; activation `act`), `ln_post` on the class token, then `@ proj`
 // [width, output_dim]. forward: images [B, 3, R, R] in the module's dtype and device, R ==
 // input_resolution -> [B, output_dim]. Throws clipbench::Error for any other input shape.
 class VisionTransformerImpl : public torch::nn::Module {
  public:
   VisionTransformerImpl(int64_t input_resolution, int64_t patch_size, int64_t width, int64_t layers,
-                        int64_t heads, int64_t output_dim);
+                        int64_t heads, int64_t output_dim, int64_t mlp_width = 0,
+                        Activation act = Activation::kQuickGelu);
   torch::Tensor forward(const torch::Tensor& images);
 
   torch::nn::Conv2d conv1{nullptr};

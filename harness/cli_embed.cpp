@@ -139,7 +139,9 @@ void run_embed(const EmbedOptions& o) {
   const torch::Device device = parse_device(o.device);
   const PrecisionInfo& precision = precision_named(o.precision);
   const Checkpoint ck = read_checkpoint(o.checkpoint);
-  CLIP model = build_model(ck.state_dict, ck.path);
+  ResolvedArchitecture architecture;
+  CLIP model = build_model(ck, &architecture);
+  if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
   model->to(device);
   set_model_precision(model, precision);
   torch::NoGradGuard no_grad;

@@ -1,5 +1,5 @@
-// `clipbench inspect`: a checkpoint's format, architecture, inferred config, storage dtype,
-// parameter count.
+// `clipbench inspect`: a checkpoint's format, architecture, resolved config and the source of each
+// fact, storage dtype, parameter count.
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
@@ -13,15 +13,24 @@ namespace clipbench::cli {
 
 nlohmann::json inspect_checkpoint(const std::string& path) {
   const Checkpoint ck = read_checkpoint(path);
-  const CLIPConfig config = infer_config(ck.state_dict);
-  // Strict: every tensor must fit the inferred architecture (names each missing / mis-shaped key).
-  build_model(ck.state_dict, ck.path);
+  // Strict: every tensor must fit the resolved architecture (names each missing / mis-shaped key);
+  // facts that no config gives are refused, never guessed.
+  ResolvedArchitecture architecture;
+  build_model(ck, &architecture);
+  const CLIPConfig& config = architecture.config;
   nlohmann::json j;
   j["checkpoint"] = ck.path;
   j["format"] = ck.format;
   j["layout"] = ck.layout;
   j["architecture"] = config.is_vit() ? "vit" : "resnet";
   j["config"] = to_json(config);
+  j["architecture_source"] = architecture.source;
+  if (!architecture.source_path.empty()) j["architecture_source_path"] = architecture.source_path;
+  if (!architecture.note.empty()) j["architecture_note"] = architecture.note;
+  nlohmann::json facts = nlohmann::json::object();
+  for (const auto& f : architecture.facts)
+    facts[f.fact] = {{"value", f.value}, {"source", f.source}};
+  j["facts"] = facts;
   j["storage_dtype"] = ck.storage_dtype;
   j["parameter_count"] = ck.parameter_count;
   j["tensor_count"] = ck.state_dict.size();
@@ -31,8 +40,8 @@ nlohmann::json inspect_checkpoint(const std::string& path) {
 void add_inspect_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("inspect",
                                  "Print a checkpoint's format, architecture (vit / resnet), "
-                                 "inferred config, storage dtype and parameter "
-                                 "count as JSON");
+                                 "resolved config with where each fact came from (facts), "
+                                 "storage dtype and parameter count as JSON");
   auto checkpoint = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   cmd->add_option("--checkpoint", *checkpoint,

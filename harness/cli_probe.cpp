@@ -45,11 +45,13 @@ void run_probe(ProbeCommand& c) {
   harness::FeatureExtractor fx;
   if (!c.checkpoint.empty()) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
-    CLIP model = build_model(ck.state_dict, ck.path);
-    const auto released = harness::released_model_name(model->config());
+    ResolvedArchitecture architecture;
+    CLIP model = build_model(ck, &architecture);
+    if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
+    const auto released = released_model_name(model->config());
     const std::string name = !c.name.empty() ? c.name
                              : released      ? *released
-                                             : harness::describe_config(model->config());
+                                             : describe_config(model->config());
     fx = harness::clip_feature_extractor(model, name, harness::sha256_path(c.checkpoint));
     c.options.checkpoint = c.checkpoint;
   } else {

@@ -72,6 +72,10 @@ void run_train(const TrainCliOptions& o) {
                      {"clipbench_train_pairs", source->describe()},
                      {"clipbench_train_steps", std::to_string(options.steps)},
                      {"clipbench_train_seed", std::to_string(options.seed)}});
+  // The architecture beside the weights (clip/architecture.h reads it): a bare state dict of a
+  // non-released architecture is otherwise refused.
+  write_output((std::filesystem::path(o.out) / "config.json").string(),
+               nlohmann::json{{"config", to_json(model->config())}}.dump(1));
   std::string text = log.str();
   if (!text.empty() && text.back() == '\n') text.pop_back();  // write_output appends one
   write_output((std::filesystem::path(o.out) / "train_log.jsonl").string(), text);
@@ -113,7 +117,8 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--vocab", o->vocab,
                   "BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default $CLIPBENCH_VOCAB");
   cmd->add_option("--out", o->out,
-                  "Output folder: checkpoint.safetensors, train_log.jsonl, the vocabulary")
+                  "Output folder: checkpoint.safetensors, config.json, train_log.jsonl, the "
+                  "vocabulary")
       ->required();
   cmd->callback([o] { run_train(*o); });
 }

@@ -57,7 +57,7 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
   const fs::path dir = fs::path(o.out) / "model";
   const std::string checkpoint = (dir / "checkpoint.safetensors").string();
   std::error_code ec;
-  if (!o.force && fs::exists(checkpoint, ec)) {
+  if (!o.force && fs::exists(checkpoint, ec) && fs::exists(dir / "config.json", ec)) {
     spdlog::info("demo: reusing the trained model {} (--force retrains)", checkpoint);
     return checkpoint;
   }
@@ -96,6 +96,9 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
                      {"clipbench_train_config", tc.name},
                      {"clipbench_train_steps", std::to_string(options.steps)},
                      {"clipbench_train_seed", std::to_string(o.seed)}});
+  // The architecture beside the weights (clip/architecture.h reads it).
+  cli::write_output((dir / "config.json").string(),
+                    nlohmann::json{{"config", to_json(model->config())}}.dump(1));
   cli::write_output((dir / "train_log.json").string(), log.dump());
   fs::copy_file(vocab, dir / fs::path(vocab).filename(), fs::copy_options::overwrite_existing, ec);
   spdlog::info("demo: trained in {:.1f} s, final loss {:.4f} -> {}", steps.back().seconds,

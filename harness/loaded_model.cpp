@@ -1,11 +1,9 @@
-// Loading a checkpoint for evaluation and recognising the released architectures.
+// Loading a checkpoint for evaluation: model, device, tokenizer, hash and name.
 #include "harness/loaded_model.h"
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
-
-#include <nlohmann/json.hpp>
 
 #include "clip/checkpoint.h"
 #include "clip/errors.h"
@@ -13,28 +11,7 @@
 #include "clip/precision.h"
 #include "harness/sha256.h"
 
-namespace clipbench::embedded {
-extern const char kReleasedModelsJson[];
-extern const std::size_t kReleasedModelsJsonSize;
-}  // namespace clipbench::embedded
-
 namespace clipbench::harness {
-
-std::optional<std::string> released_model_name(const CLIPConfig& config) {
-  static const nlohmann::json models = nlohmann::json::parse(
-      std::string(embedded::kReleasedModelsJson, embedded::kReleasedModelsJsonSize))["models"];
-  for (const auto& m : models)
-    if (config_from_json(m["config"]) == config) return m["name"].get<std::string>();
-  return std::nullopt;
-}
-
-std::string describe_config(const CLIPConfig& config) {
-  if (config.is_vit())
-    return fmt::format("ViT-{}/{}@{}", config.vision_width, config.vision_patch_size,
-                       config.image_resolution);
-  return fmt::format("RN-{}x{}@{}", config.vision_width, fmt::join(config.vision_layers, "-"),
-                     config.image_resolution);
-}
 
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                        const std::string& device, const std::string& name) {
@@ -42,7 +19,9 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   const Checkpoint ck = read_checkpoint(checkpoint);
   m.checkpoint = checkpoint;
   m.format = ck.format;
-  m.model = build_model(ck.state_dict, ck.path);
+  ResolvedArchitecture architecture;
+  m.model = build_model(ck, &architecture);
+  if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
   const auto released = released_model_name(m.model->config());
   m.released = released.has_value() || !name.empty();
   m.name = !name.empty() ? name : released ? *released : describe_config(m.model->config());

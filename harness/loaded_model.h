@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "clip/architecture.h"
 #include "clip/clip_model.h"
 #include "clip/model_config.h"
 #include "clip/tokenizer.h"
@@ -24,13 +25,12 @@ struct LoadedModel {
   std::shared_ptr<const Tokenizer> tokenizer;
 };
 
-// The released model (clip.load() name) whose architecture equals `config`, from
-// harness/data/released_models.json, or nullopt.
-std::optional<std::string> released_model_name(const CLIPConfig& config);
-// "ViT-<width>/<patch>@<resolution>" or "RN-<width>x<layers...>@<resolution>" for other configs.
-std::string describe_config(const CLIPConfig& config);
+// released_model_name and describe_config: clip/architecture.h.
 
-// Reads the checkpoint (any supported format), builds the model strictly, moves it to `device`
+// Reads the checkpoint (any supported format), resolves its architecture (clip/architecture.h:
+// configs beside the weights; a bare state dict of an architecture that is not OpenAI's is refused
+// with CheckpointError; the resolution's note, if any, is logged), builds the model strictly, moves
+// it to `device`
 // ("cpu", "cuda" = "cuda:0", or "cuda:N"; Error when CUDA is not available in this build /
 // machine or N is not a visible GPU), finds the
 // vocabulary (find_vocabulary: `vocab`, beside the checkpoint, $CLIPBENCH_VOCAB; Error when its

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes harness/data/released_models.json: the configs of OpenAI's nine released CLIP models,
+"""Writes clip/data/released_models.json: the configs of OpenAI's nine released CLIP models,
 read from the fixtures (../shared/fixtures/models/full/*.json), so results can name a checkpoint
 whose architecture is a released one. Run: /usr/bin/python3 scripts/gen_released_models.py [SHARED]"""
 import json
@@ -21,6 +21,6 @@ out = {
               "(the reference build_model's inferred constructor arguments); names as clip.load()",
     "models": models,
 }
-with open(os.path.join(root, "harness", "data", "released_models.json"), "w") as f:
+with open(os.path.join(root, "clip", "data", "released_models.json"), "w") as f:
     json.dump(out, f, indent=1)
     f.write("\n")

@@ -136,3 +136,33 @@ TEST_CASE("Transformer parameters carry the OpenAI checkpoint names", "[unit]") 
   CHECK(t->named_parameters()["resblocks.0.attn.in_proj_weight"].sizes() ==
         torch::IntArrayRef({192, 64}));
 }
+
+TEST_CASE("an nn.GELU block with a wider MLP uses the erf GELU and c_fc's width", "[unit]") {
+  torch::manual_seed(4);
+  ResidualAttentionBlock block(32, 2, 80, Activation::kGelu);
+  CHECK(block->mlp->c_fc->weight.sizes() == torch::IntArrayRef({80, 32}));
+  torch::NoGradGuard g;
+  const auto x = torch::randn({2, 5, 32});
+  const auto h = x + block->attn(block->ln_1(x), false);
+  const auto fc = block->mlp->c_fc(block->ln_2(h));
+  // erf GELU written out: x * (1 + erf(x / sqrt 2)) / 2.
+  const auto ff = block->mlp->c_proj(fc * 0.5 * (1 + torch::erf(fc / std::sqrt(2.0))));
+  CHECK(torch::allclose(block(x, false), h + ff, 1e-5, 1e-5));
+  // QuickGELU differs from it by up to ~0.02 per unit: the two blocks must not agree.
+  ResidualAttentionBlock same_weights(32, 2, 80, Activation::kQuickGelu);
+  for (size_t i = 0; i < block->parameters().size(); ++i)
+    same_weights->parameters()[i].copy_(block->parameters()[i]);
+  CHECK((same_weights(x, false) - block(x, false)).abs().max().item<double>() > 1e-4);
+}
+
+TEST_CASE("activations by name: clipbench's and Hugging Face's hidden_act names", "[unit]") {
+  CHECK(activation_named("quick_gelu") == Activation::kQuickGelu);
+  CHECK(activation_named("gelu") == Activation::kGelu);
+  CHECK(activation_named("gelu_pytorch_tanh") == Activation::kGeluTanh);
+  CHECK(activation_name(Activation::kGeluTanh) == "gelu_tanh");
+  CHECK_THROWS_WITH(activation_named("gelu_fast"), Catch::Contains("gelu_fast"));
+  const auto x = torch::linspace(-3, 3, 13);
+  CHECK(torch::allclose(
+      apply_activation(x, Activation::kGeluTanh),
+      0.5 * x * (1 + torch::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x.pow(3)))), 1e-6, 1e-6));
+}

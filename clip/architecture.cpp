@@ -1,0 +1,425 @@
+// Architecture facts from open_clip / Hugging Face / clipbench configs, the TorchScript format or a
+// released OpenAI architecture, checked against the shapes.
+#include "clip/architecture.h"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "clip/errors.h"
+
+namespace clipbench::embedded {
+extern const char kReleasedModelsJson[];
+extern const std::size_t kReleasedModelsJsonSize;
+}  // namespace clipbench::embedded
+
+namespace clipbench {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) throw FileError(fmt::format("cannot open {}", path.string()));
+  try {
+    return json::parse(in);
+  } catch (const json::exception& e) {
+    throw CheckpointError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+}
+
+// Reads one config object and checks it against the shape-derived config; every error names the
+// file and the field.
+class ConfigReader {
+ public:
+  ConfigReader(const json& object, std::string file, std::string prefix)
+      : j_(object), file_(std::move(file)), prefix_(std::move(prefix)) {
+    if (!j_.is_object())
+      throw CheckpointError(fmt::format("{}: '{}' must be an object", file_, path("")));
+  }
+
+  std::string path(const std::string& key) const {
+    return prefix_.empty() ? key : key.empty() ? prefix_ : prefix_ + "." + key;
+  }
+  bool has(const std::string& key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+  const json& at(const std::string& key) const { return j_.at(key); }
+
+  [[noreturn]] void fail(const std::string& key, const std::string& what) const {
+    throw CheckpointError(fmt::format("{}: {} {}", file_, path(key), what));
+  }
+
+  int64_t integer(const std::string& key) const {
+    if (!j_.at(key).is_number_integer()) fail(key, "must be an integer, got " + j_.at(key).dump());
+    return j_.at(key).get<int64_t>();
+  }
+  int64_t integer_or(const std::string& key, int64_t fallback) const {
+    return has(key) ? integer(key) : fallback;
+  }
+  double number(const std::string& key) const {
+    if (!j_.at(key).is_number()) fail(key, "must be a number, got " + j_.at(key).dump());
+    return j_.at(key).get<double>();
+  }
+
+  // A size the config states must equal the weights'.
+  void expect(const std::string& key, int64_t from_shapes, const std::string& shape_name) const {
+    if (!has(key)) return;
+    const int64_t v = integer(key);
+    if (v != from_shapes)
+      fail(key, fmt::format("is {}, but the weights have {} = {} (is this config for another "
+                            "model?)",
+                            v, shape_name, from_shapes));
+  }
+
+  // Keys outside `known` are refused: an option these encoders do not implement must never be
+  // ignored. `inert` keys (training-only settings) are accepted whatever their value; keys in
+  // `only` must be null or hold the given value.
+  void check_keys(const std::set<std::string>& known, const std::set<std::string>& inert,
+                  const std::map<std::string, json>& only) const {
+    for (const auto& item : j_.items()) {
+      const std::string& k = item.key();
+      if (known.count(k) || inert.count(k)) continue;
+      auto it = only.find(k);
+      if (it != only.end()) {
+        if (item.value().is_null() || item.value() == it->second) continue;
+        fail(k, fmt::format("is {}: clipbench implements only {} here", item.value().dump(),
+                            it->second.dump()));
+      }
+      fail(k, fmt::format("= {} is an open_clip option clipbench does not implement (yet); the "
+                          "encoders would compute something else, so this model is refused",
+                          item.value().dump()));
+    }
+  }
+
+ private:
+  const json& j_;
+  std::string file_, prefix_;
+};
+
+int64_t image_size_of(const ConfigReader& r, const std::string& key) {
+  const json& v = r.at(key);
+  if (v.is_array()) {
+    if (v.size() != 2 || !v[0].is_number_integer() || v[0] != v[1])
+      r.fail(key, "must be one size or a square [n, n], got " + v.dump());
+    return v[0].get<int64_t>();
+  }
+  return r.integer(key);
+}
+
+// open_clip's `mlp_ratio` (float) gives int(width * mlp_ratio) hidden units.
+void expect_mlp_ratio(const ConfigReader& r, int64_t width, int64_t mlp_width,
+                      const std::string& shape_key) {
+  if (!r.has("mlp_ratio")) {
+    if (mlp_width != 4 * width)
+      r.fail("mlp_ratio", fmt::format("is absent (open_clip's default 4.0 gives {}), but {} has "
+                                      "{} rows",
+                                      4 * width, shape_key, mlp_width));
+    return;
+  }
+  const auto expected = static_cast<int64_t>(static_cast<double>(width) * r.number("mlp_ratio"));
+  if (expected != mlp_width)
+    r.fail("mlp_ratio", fmt::format("gives {} MLP units for width {}, but {} has {} rows", expected,
+                                    width, shape_key, mlp_width));
+}
+
+void divide_heads(const std::string& file, const std::string& field, int64_t width, int64_t heads) {
+  if (heads <= 0 || width % heads != 0)
+    throw CheckpointError(
+        fmt::format("{}: {} = {} does not divide the width {}", file, field, heads, width));
+}
+
+// open_clip `model_cfg` (open_clip_config.json, or a model config of open_clip's
+// model_configs/*.json). Defaults are open_clip's CLIPVisionCfg / CLIPTextCfg defaults.
+void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::string& file,
+                               const std::string& prefix, std::vector<ArchitectureFact>& facts) {
+  const ConfigReader top(model_cfg, file, prefix);
+  top.check_keys({"embed_dim", "quick_gelu", "vision_cfg", "text_cfg"},
+                 {"init_logit_scale", "cast_dtype"},
+                 {{"custom_text", false}, {"init_logit_bias", json()}});
+  if (!top.has("vision_cfg") || !top.has("text_cfg"))
+    top.fail("", "needs 'vision_cfg' and 'text_cfg' objects");
+  top.expect("embed_dim", c.embed_dim, "text_projection columns");
+  bool quick = false;
+  if (top.has("quick_gelu")) {
+    if (!top.at("quick_gelu").is_boolean())
+      top.fail("quick_gelu", "must be true or false, got " + top.at("quick_gelu").dump());
+    quick = top.at("quick_gelu").get<bool>();
+  }
+  c.vision_act = c.text_act = quick ? Activation::kQuickGelu : Activation::kGelu;
+  const std::string act_source =
+      top.has("quick_gelu")
+          ? fmt::format("{} {} ({})", top.path("quick_gelu"), quick ? "true" : "false", file)
+          : fmt::format("{} absent: open_clip's default nn.GELU ({})", top.path("quick_gelu"),
+                        file);
+
+  const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
+  v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio"},
+               {"patch_dropout"},
+               {{"ls_init_value", json()},
+                {"attentional_pool", false},
+                {"no_ln_pre", false},
+                {"pool_type", "tok"},
+                {"final_ln_after_pool", false},
+                {"global_average_pool", false},
+                {"output_tokens", false},
+                {"input_patchnorm", false},
+                {"timm_model_name", json()}});
+  if (v.has("image_size")) {
+    const int64_t size = image_size_of(v, "image_size");
+    if (size != c.image_resolution)
+      v.fail("image_size", fmt::format("is {}, but the weights' positional embedding gives {}",
+                                       size, c.image_resolution));
+  }
+  if (c.is_vit()) {
+    v.expect("layers", c.vision_layers[0], "ViT blocks");
+    v.expect("patch_size", c.vision_patch_size, "the patch size of visual.conv1.weight");
+    expect_mlp_ratio(v, c.vision_width, c.vision_mlp_width,
+                     "visual.transformer.resblocks.0.mlp.c_fc.weight");
+  } else {
+    if (v.has("layers") && v.at("layers") != json(c.vision_layers))
+      v.fail("layers", fmt::format("is {}, but the weights have ModifiedResNet stages {}",
+                                   v.at("layers").dump(), json(c.vision_layers).dump()));
+    if (v.has("patch_size")) v.fail("patch_size", "is set, but the weights are a ModifiedResNet");
+  }
+  v.expect("width", c.vision_width, "the image tower width");
+  c.vision_head_width = v.integer_or("head_width", 64);
+  divide_heads(file, v.path("head_width"), c.is_vit() ? c.vision_width : c.vision_width * 32,
+               c.vision_head_width);
+
+  const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
+  t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio"}, {},
+               {{"ls_init_value", json()},
+                {"hf_model_name", json()},
+                {"hf_tokenizer_name", json()},
+                {"hf_proj_type", json()},
+                {"hf_pooler_type", json()},
+                {"proj_bias", false},
+                {"pool_type", "argmax"},
+                {"no_causal_mask", false},
+                {"embed_cls", false},
+                {"output_tokens", false},
+                {"pad_id", 0},
+                {"tokenizer_kwargs", json()},
+                {"act_kwargs", json()},
+                {"norm_kwargs", json()}});
+  t.expect("context_length", c.context_length, "positional_embedding rows");
+  t.expect("vocab_size", c.vocab_size, "token_embedding rows");
+  t.expect("width", c.transformer_width, "the text width");
+  t.expect("layers", c.transformer_layers, "text blocks");
+  expect_mlp_ratio(t, c.transformer_width, c.transformer_mlp_width,
+                   "transformer.resblocks.0.mlp.c_fc.weight");
+  c.transformer_heads = t.integer_or("heads", 8);
+  divide_heads(file, t.path("heads"), c.transformer_width, c.transformer_heads);
+
+  auto from = [&](const ConfigReader& r, const std::string& key, const std::string& dflt) {
+    return r.has(key)
+               ? fmt::format("{} ({})", r.path(key), file)
+               : fmt::format("{} absent: open_clip's default {} ({})", r.path(key), dflt, file);
+  };
+  if (c.is_vit()) facts.push_back({"vision_act", activation_name(c.vision_act), act_source});
+  facts.push_back({"text_act", activation_name(c.text_act), act_source});
+  facts.push_back({"vision_heads", std::to_string(c.vision_heads()), from(v, "head_width", "64")});
+  facts.push_back({"text_heads", std::to_string(c.transformer_heads), from(t, "heads", "8")});
+}
+
+// A Hugging Face CLIPModel config.json; absent fields take transformers' CLIPTextConfig /
+// CLIPVisionConfig defaults.
+void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
+                     std::vector<ArchitectureFact>& facts) {
+  const ConfigReader top(config, file, "");
+  top.expect("projection_dim", c.embed_dim, "text_projection columns");
+  struct Tower {
+    const char* name;
+    int64_t width, layers, mlp;
+    int64_t default_heads;
+  };
+  for (const Tower& tower :
+       {Tower{"text_config", c.transformer_width, c.transformer_layers, c.transformer_mlp_width, 8},
+        Tower{"vision_config", c.vision_width, c.vision_layers[0], c.vision_mlp_width, 12}}) {
+    const json empty = json::object();
+    const ConfigReader t(top.has(tower.name) ? top.at(tower.name) : empty, file, tower.name);
+    t.expect("hidden_size", tower.width, "the tower width");
+    t.expect("num_hidden_layers", tower.layers, "the block count");
+    t.expect("intermediate_size", tower.mlp, "the fc1 rows");
+    if (t.has("layer_norm_eps") && std::abs(t.number("layer_norm_eps") - 1e-5) > 1e-12)
+      t.fail("layer_norm_eps",
+             fmt::format("is {}: clipbench's LayerNorm implements 1e-05 only (yet)",
+                         t.at("layer_norm_eps").dump()));
+    std::string act_name = "quick_gelu";  // transformers' default hidden_act for CLIP
+    if (t.has("hidden_act")) {
+      if (!t.at("hidden_act").is_string())
+        t.fail("hidden_act", "must be a string, got " + t.at("hidden_act").dump());
+      act_name = t.at("hidden_act").get<std::string>();
+    }
+    Activation act;
+    try {
+      act = activation_named(act_name);
+    } catch (const RegistryError& e) {
+      t.fail("hidden_act", fmt::format("is not implemented: {}", e.what()));
+    }
+    const int64_t heads = t.integer_or("num_attention_heads", tower.default_heads);
+    divide_heads(file, t.path("num_attention_heads"), tower.width, heads);
+    const std::string heads_source =
+        t.has("num_attention_heads")
+            ? fmt::format("{} ({})", t.path("num_attention_heads"), file)
+            : fmt::format("{} absent: transformers' default {} ({})", t.path("num_attention_heads"),
+                          tower.default_heads, file);
+    const std::string act_source =
+        t.has("hidden_act") ? fmt::format("{} ({})", t.path("hidden_act"), file)
+                            : fmt::format("{} absent: transformers' default quick_gelu ({})",
+                                          t.path("hidden_act"), file);
+    if (std::string(tower.name) == "text_config") {
+      c.text_act = act;
+      c.transformer_heads = heads;
+      facts.push_back({"text_act", activation_name(act), act_source});
+      facts.push_back({"text_heads", std::to_string(heads), heads_source});
+    } else {
+      c.vision_act = act;
+      c.vision_head_width = c.vision_width / heads;
+      facts.push_back({"vision_act", activation_name(act), act_source});
+      facts.push_back({"vision_heads", std::to_string(heads), heads_source});
+    }
+  }
+}
+
+// openai/CLIP's rules for what the shapes cannot tell.
+void openai_facts(CLIPConfig& c, const std::string& source, std::vector<ArchitectureFact>& facts) {
+  c.vision_act = c.text_act = Activation::kQuickGelu;
+  c.vision_head_width = 64;
+  c.transformer_heads = c.transformer_width / 64;
+  if (c.is_vit()) facts.push_back({"vision_act", "quick_gelu", source});
+  facts.push_back({"text_act", "quick_gelu", source});
+  facts.push_back({"vision_heads", std::to_string(c.vision_heads()), source});
+  facts.push_back({"text_heads", std::to_string(c.transformer_heads), source});
+}
+
+// The config of a clipbench config.json ({"config": {...}}), or nullopt when `j` is another
+// library's config.json.
+std::optional<json> clipbench_config_of(const json& j) {
+  if (j.is_object() && j.contains("config") && j.at("config").is_object() &&
+      j.at("config").contains("transformer_width"))
+    return j.at("config");
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> released_model_name(const CLIPConfig& config) {
+  static const json models = json::parse(
+      std::string(embedded::kReleasedModelsJson, embedded::kReleasedModelsJsonSize))["models"];
+  for (const auto& m : models)
+    if (config_from_json(m["config"]) == config) return m["name"].get<std::string>();
+  return std::nullopt;
+}
+
+std::string describe_config(const CLIPConfig& config) {
+  if (config.is_vit())
+    return fmt::format("ViT-{}/{}@{}", config.vision_width, config.vision_patch_size,
+                       config.image_resolution);
+  return fmt::format("RN-{}x{}@{}", config.vision_width, fmt::join(config.vision_layers, "-"),
+                     config.image_resolution);
+}
+
+ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
+  ResolvedArchitecture r;
+  CLIPConfig& c = r.config;
+  try {
+    c = infer_config(ck.state_dict);
+  } catch (const ShapeMismatchError& e) {
+    throw ShapeMismatchError(fmt::format("{}: {}", ck.path, e.what()));
+  } catch (const CheckpointError& e) {
+    throw CheckpointError(fmt::format("{}: {}", ck.path, e.what()));
+  }
+  const fs::path dir = fs::path(ck.path).parent_path();
+  std::error_code ec;
+  const fs::path open_clip_config = dir / "open_clip_config.json";
+  const fs::path config_json = dir / "config.json";
+  std::optional<json> clipbench_config;
+  if (ck.layout != "huggingface" && fs::exists(config_json, ec))
+    clipbench_config = clipbench_config_of(read_json(config_json));
+
+  if (fs::exists(open_clip_config, ec)) {
+    r.source = "open_clip_config.json";
+    r.source_path = open_clip_config.string();
+    const json j = read_json(open_clip_config);
+    if (!j.is_object() || !j.contains("model_cfg"))
+      throw CheckpointError(
+          fmt::format("{}: has no 'model_cfg' (an open_clip hub config holds model_cfg and "
+                      "preprocess_cfg)",
+                      r.source_path));
+    apply_open_clip_model_cfg(c, j.at("model_cfg"), r.source_path, "model_cfg", r.facts);
+  } else if (ck.layout == "huggingface" && fs::exists(config_json, ec)) {
+    r.source = "huggingface config.json";
+    r.source_path = config_json.string();
+    apply_hf_config(c, read_json(config_json), r.source_path, r.facts);
+  } else if (clipbench_config) {
+    r.source = "clipbench config.json";
+    r.source_path = config_json.string();
+    CLIPConfig stated;
+    try {
+      stated = config_from_json(*clipbench_config);
+    } catch (const Error& e) {
+      throw CheckpointError(fmt::format("{}: 'config': {}", r.source_path, e.what()));
+    }
+    CLIPConfig sizes = stated;  // the facts the shapes tell must agree with the weights'
+    sizes.vision_act = c.vision_act;
+    sizes.text_act = c.text_act;
+    sizes.vision_head_width = c.vision_head_width;
+    sizes.transformer_heads = c.transformer_heads;
+    if (sizes != c)
+      throw CheckpointError(
+          fmt::format("{}: 'config' {} does not describe the weights {}, whose shapes give {}",
+                      r.source_path, to_json(stated).dump(), ck.path, to_json(c).dump()));
+    c = stated;
+    const std::string where = fmt::format("config ({})", r.source_path);
+    if (c.is_vit()) r.facts.push_back({"vision_act", activation_name(c.vision_act), where});
+    r.facts.push_back({"text_act", activation_name(c.text_act), where});
+    r.facts.push_back({"vision_heads", std::to_string(c.vision_heads()), where});
+    r.facts.push_back({"text_heads", std::to_string(c.transformer_heads), where});
+  } else if (ck.format == "openai-torchscript") {
+    r.source = "openai-torchscript";
+    openai_facts(c, "OpenAI TorchScript archive: openai/CLIP's model (QuickGELU, width / 64 heads)",
+                 r.facts);
+  } else if (const auto released = released_model_name(c)) {
+    r.source = "openai-released";
+    openai_facts(c,
+                 fmt::format("bare state dict with the shapes of OpenAI's {}: openai/CLIP's "
+                             "rules",
+                             *released),
+                 r.facts);
+    r.note = fmt::format(
+        "{}: no config beside the weights; its shapes are OpenAI's {}, so openai/CLIP's "
+        "QuickGELU and width / 64 heads are assumed. An open_clip checkpoint of this shape "
+        "trained with nn.GELU (e.g. open_clip's non-quickgelu {} tags) computes other "
+        "features: put its open_clip_config.json beside the weights",
+        ck.path, *released, describe_config(c));
+  } else {
+    throw CheckpointError(fmt::format(
+        "{}: a bare state dict of a {} model ({} image tower, text width {}), which is not one "
+        "of OpenAI's released architectures: its MLP activation (QuickGELU or nn.GELU) and the "
+        "attention head counts of both towers cannot be read from the weights. Supply them: "
+        "open_clip's open_clip_config.json beside the weights (model_cfg: quick_gelu, "
+        "vision_cfg.head_width, text_cfg.heads), a Hugging Face config.json for CLIPModel "
+        "weights, or a clipbench config.json ({{\"config\": ...}} as `clipbench inspect` "
+        "prints it, with vision_act / text_act / vision_head_width / transformer_heads)",
+        ck.path, describe_config(c), c.is_vit() ? "ViT" : "ModifiedResNet", c.transformer_width));
+  }
+  try {
+    validate(c);
+  } catch (const Error& e) {
+    throw CheckpointError(fmt::format("{} ({}): {}", ck.path, r.source, e.what()));
+  }
+  if (c.is_vit())
+    r.facts.push_back({"vision_mlp_width", std::to_string(c.vision_mlp_width),
+                       "shape of visual.transformer.resblocks.0.mlp.c_fc.weight"});
+  r.facts.push_back({"text_mlp_width", std::to_string(c.transformer_mlp_width),
+                     "shape of transformer.resblocks.0.mlp.c_fc.weight"});
+  return r;
+}
+
+}  // namespace clipbench

@@ -1,0 +1,62 @@
+// What a checkpoint's shapes cannot tell (activations, attention heads), read from the config that
+// describes it, and where each fact came from; never guessed.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clip/checkpoint.h"
+#include "clip/model_config.h"
+
+namespace clipbench {
+
+// One resolved fact and its source, as `clipbench inspect` prints it.
+struct ArchitectureFact {
+  std::string
+      fact;  // "vision_act", "text_act", "vision_heads", "text_heads", "vision_mlp_width", ...
+  std::string value;   // "gelu", "16", ...
+  std::string source;  // "open_clip_config.json model_cfg.quick_gelu (/path/...)", "shapes", ...
+};
+
+struct ResolvedArchitecture {
+  CLIPConfig config;  // sizes from the shapes, the other facts from `source`; validated
+  // Where the facts beyond the shapes came from: "open_clip_config.json", "huggingface
+  // config.json", "clipbench config.json", "openai-torchscript" or "openai-released".
+  std::string source;
+  std::string source_path;  // the config file read, or "" (TorchScript / released architecture)
+  std::vector<ArchitectureFact> facts;
+  // A line for the log when the facts are openai/CLIP's rules applied to a bare state dict (a
+  // released architecture): what was assumed and how to override it. Empty otherwise.
+  std::string note;
+};
+
+// Resolves `ck`'s architecture (ck.path: the weights file read, ck.layout, ck.format), from the
+// first of these that applies:
+//   1. `open_clip_config.json` beside the weights (open_clip hub folders): its `model_cfg`
+//      (`quick_gelu`, default false = nn.GELU; `vision_cfg.head_width`, default 64;
+//      `text_cfg.heads`, default 8; `mlp_ratio`, default 4), open_clip's own defaults;
+//   2. a Hugging Face `CLIPModel` checkpoint's `config.json` (`hidden_act`, `num_attention_heads`,
+//      `intermediate_size`, `layer_norm_eps` per tower, transformers' defaults where absent);
+//   3. a clipbench `config.json` beside the weights: {"config": <to_json form>} (the fixtures',
+//      and what `clipbench train` writes): openai/CLIP's constructor arguments plus the optional
+//      extra fields of to_json;
+//   4. an OpenAI TorchScript archive: openai/CLIP's model (QuickGELU, heads = width / 64);
+//   5. a bare state dict whose shapes are one of OpenAI's nine released architectures:
+//      openai/CLIP's rules, with `note` saying so and how to supply a config instead.
+// Every size a config states must equal the shapes'. Throws CheckpointError naming the file and
+// the field for a config that contradicts the shapes, asks for something these encoders do not
+// implement (layer scale, another pooling, a Hugging Face text tower, ...; open_clip config keys
+// are checked against the list this function understands, so an unknown key is refused, not
+// ignored), or cannot be parsed; and for a bare state dict of any other architecture, naming the
+// facts that are missing and the files that supply them.
+ResolvedArchitecture resolve_architecture(const Checkpoint& ck);
+
+// The released OpenAI model (clip.load() name, "ViT-B/32") whose architecture equals `config`
+// (clip/data/released_models.json; activations and head widths included), or nullopt.
+std::optional<std::string> released_model_name(const CLIPConfig& config);
+
+// "ViT-<width>/<patch>@<resolution>" or "RN-<width>x<layers...>@<resolution>".
+std::string describe_config(const CLIPConfig& config);
+
+}  // namespace clipbench

@@ -1,0 +1,270 @@
+// Tests for clip/architecture.h: open_clip's GELU towers and real head widths from their configs
+// reproduce open_clip's own features (fill formula 2), bare state dicts are refused unless they are
+// OpenAI's released architectures, and configs that contradict the weights are named.
+#include "clip/architecture.h"
+
+#include <torch/torch.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "clip/errors.h"
+#include "clip/load_state_dict.h"
+#include "clip/safetensors.h"
+#include "tests/support/catch.h"
+#include "tests/support/formula_weights.h"
+#include "tests/support/paths.h"
+#include "tests/support/temp_dir.h"
+
+using namespace clipbench;
+using clipbench::test::TempDir;
+
+namespace {
+
+nlohmann::json entry_json(const std::string& entry) {
+  return test::read_json_file(test::fixture("models/open_clip/" + entry + ".json"));
+}
+
+torch::Tensor json_tensor(const nlohmann::json& j) {
+  std::vector<double> flat;
+  std::vector<int64_t> shape;
+  if (j.at(0).is_array()) {
+    shape = {static_cast<int64_t>(j.size()), static_cast<int64_t>(j.at(0).size())};
+    for (const auto& row : j)
+      for (const auto& v : row) flat.push_back(v.get<double>());
+  } else {
+    shape = {1, static_cast<int64_t>(j.size())};
+    for (const auto& v : j) flat.push_back(v.get<double>());
+  }
+  return torch::tensor(flat, torch::kDouble).view(shape);
+}
+
+double rel_err(const torch::Tensor& out, const torch::Tensor& ref) {
+  const auto o = out.to(torch::kDouble), r = ref.to(torch::kDouble);
+  return (o - r).norm().item<double>() / r.norm().item<double>();
+}
+
+// A checkpoint as read_checkpoint returns it: formula-2 weights of `entry` (open_clip's names =
+// OpenAI's for these towers) at `dir/file`; the file itself is not written (resolve_architecture
+// reads only the configs beside it).
+Checkpoint formula_checkpoint(const nlohmann::json& j, const std::string& dir,
+                              const std::string& file, const std::string& layout = "openai") {
+  Checkpoint ck;
+  ck.path = dir + "/" + file;
+  ck.format = "safetensors";
+  ck.layout = layout;
+  ck.state_dict = test::formula_state_dict(j.at("state_dict_shapes"), test::Fill::kSplitmix64);
+  return ck;
+}
+
+// Both encoders of `model` against open_clip's features of `j` (relative error below 1e-4).
+void check_features(CLIP& model, const nlohmann::json& j, const std::string& what) {
+  const auto shape = j.at("image_shape").get<std::vector<int64_t>>();
+  const auto image = model->encode_image(test::formula_image(shape.at(2), test::Fill::kSplitmix64));
+  const auto text = model->encode_text(json_tensor(j.at("text_ids")).to(torch::kLong));
+  const auto ref_image = json_tensor(j.at("image_features"));
+  const auto ref_text = json_tensor(j.at("text_features"));
+  REQUIRE(image.sizes() == ref_image.sizes());
+  REQUIRE(text.sizes() == ref_text.sizes());
+  const double ei = rel_err(image, ref_image), et = rel_err(text, ref_text);
+  std::printf("[parity] %-40s image rel err %.3e  text rel err %.3e\n", what.c_str(), ei, et);
+  std::fflush(stdout);
+  CHECK(ei < 1e-4);
+  CHECK(et < 1e-4);
+}
+
+std::string resolve_error(const Checkpoint& ck) {
+  try {
+    resolve_architecture(ck);
+  } catch (const CheckpointError& e) {
+    return e.what();
+  }
+  FAIL("resolve_architecture accepted " << ck.path);
+  return "";
+}
+
+// The open_clip entries whose towers these encoders implement (native ViT / ModifiedResNet,
+// argmax pooling, causal text, no layer scale).
+const std::vector<std::string>& native_entries() {
+  static const std::vector<std::string> entries = {
+      "ViT-B-32",    "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-32-256",  "ViT-B-16-plus-240",
+      "ViT-H-14-L2", "ViT-bigG-14-L2",     "RN50",     "RN50-quickgelu"};
+  return entries;
+}
+
+}  // namespace
+
+TEST_CASE("open_clip_config.json: GELU towers and real head widths match open_clip", "[parity]") {
+  for (const auto& entry : native_entries()) {
+    CAPTURE(entry);
+    const auto j = entry_json(entry);
+    TempDir dir;
+    dir.write("open_clip_config.json", j.at("open_clip_config").dump());
+    ResolvedArchitecture arch;
+    CLIP model{nullptr};
+    {
+      const Checkpoint ck = formula_checkpoint(j, dir.path(), "open_clip_model.safetensors");
+      model = build_model(ck, &arch);
+    }
+    CHECK(arch.source == "open_clip_config.json");
+    const auto& d = j.at("derived");
+    const std::string text_act = d.at("text").at("act") == "QuickGELU" ? "quick_gelu" : "gelu";
+    CHECK(activation_name(model->config().text_act) == text_act);
+    CHECK(model->config().transformer_heads == d.at("text").at("heads").get<int64_t>());
+    if (model->config().is_vit()) {
+      CHECK(model->config().vision_heads() == d.at("vision").at("heads").get<int64_t>());
+      CHECK(model->config().vision_mlp_width == d.at("vision").at("mlp_width").get<int64_t>());
+    } else {
+      CHECK(model->config().vision_heads() == d.at("vision").at("attnpool_heads").get<int64_t>());
+    }
+    check_features(model, j, entry + " (open_clip_config.json)");
+  }
+}
+
+TEST_CASE("a Hugging Face config.json gives hidden_act and num_attention_heads", "[parity]") {
+  for (const std::string entry : {"ViT-B-32", "ViT-H-14-L2", "ViT-bigG-14-L2"}) {
+    CAPTURE(entry);
+    const auto j = entry_json(entry);
+    REQUIRE(j.contains("hf_clip_config"));
+    TempDir dir;
+    dir.write("config.json", j.at("hf_clip_config").dump());
+    ResolvedArchitecture arch;
+    CLIP model{nullptr};
+    {
+      const Checkpoint ck = formula_checkpoint(j, dir.path(), "model.safetensors", "huggingface");
+      model = build_model(ck, &arch);
+    }
+    CHECK(arch.source == "huggingface config.json");
+    check_features(model, j, entry + " (HF config.json)");
+  }
+}
+
+TEST_CASE("an open_clip hub folder is read as open_clip's, not through a model.safetensors beside",
+          "[parity]") {
+  const auto j = entry_json("ViT-B-32");
+  TempDir dir;
+  dir.write("open_clip_config.json", j.at("open_clip_config").dump());
+  // Another library's weights beside open_clip's (tiny-vit's, in HF layout with its config.json).
+  std::filesystem::copy_file(test::fixture("models/tiny-vit-hf/model.safetensors"),
+                             dir.file("model.safetensors"));
+  {
+    const StateDict sd =
+        test::formula_state_dict(j.at("state_dict_shapes"), test::Fill::kSplitmix64);
+    write_safetensors(dir.file("open_clip_model.safetensors"), sd);
+  }
+  const Checkpoint ck = read_checkpoint(dir.path());
+  CHECK(ck.path == dir.file("open_clip_model.safetensors"));
+  ResolvedArchitecture arch;
+  CLIP model = build_model(ck, &arch);
+  CHECK(arch.source_path == dir.file("open_clip_config.json"));
+  check_features(model, j, "ViT-B-32 (open_clip hub folder)");
+  // Without open_clip's weights the folder is refused, naming what it expected.
+  std::filesystem::remove(dir.file("open_clip_model.safetensors"));
+  try {
+    read_checkpoint(dir.path());
+    FAIL("a hub folder without open_clip weights was read");
+  } catch (const CheckpointError& e) {
+    CHECK_THAT(e.what(), Catch::Contains("open_clip_pytorch_model.bin") &&
+                             Catch::Contains("open_clip_config.json"));
+  }
+}
+
+TEST_CASE("a bare state dict of an architecture OpenAI did not release is refused", "[unit]") {
+  for (const std::string entry : {"ViT-H-14-L2", "ViT-bigG-14-L2", "ViT-B-16-plus-240"}) {
+    CAPTURE(entry);
+    TempDir dir;
+    const auto msg = resolve_error(formula_checkpoint(entry_json(entry), dir.path(), "m.pt"));
+    CHECK_THAT(msg, Catch::Contains(dir.file("m.pt")) && Catch::Contains("activation") &&
+                        Catch::Contains("head") && Catch::Contains("open_clip_config.json"));
+  }
+}
+
+TEST_CASE("a bare state dict of a released architecture keeps openai/CLIP's rules, and says so",
+          "[parity]") {
+  // open_clip's -quickgelu entries have OpenAI's shapes: openai/CLIP's rules reproduce open_clip's
+  // features under fill formula 2, which checks the head counts and the whole image tower (the
+  // ResNet's stem, stages and attention pool; the ViT's blocks), as tiny-rn cannot.
+  CLIP model{nullptr};
+  for (const auto& [entry, released] : std::vector<std::pair<std::string, std::string>>{
+           {"ViT-B-32-quickgelu", "ViT-B/32"}, {"RN50-quickgelu", "RN50"}}) {
+    CAPTURE(entry);
+    const auto j = entry_json(entry);
+    TempDir dir;
+    ResolvedArchitecture arch;
+    {
+      const Checkpoint ck = formula_checkpoint(j, dir.path(), "weights.safetensors");
+      model = build_model(ck, &arch);
+    }
+    CHECK(arch.source == "openai-released");
+    CHECK_THAT(arch.note, Catch::Contains(released) && Catch::Contains("QuickGELU") &&
+                              Catch::Contains("open_clip_config.json"));
+    CHECK(released_model_name(model->config()) == std::optional<std::string>(released));
+    // The in-memory build_model (openai/CLIP's rules) gives the same model.
+    CHECK(build_model(formula_checkpoint(j, dir.path(), "w").state_dict, entry)->config() ==
+          model->config());
+    check_features(model, j, entry + " (bare, released shapes)");
+  }
+  // A GELU model of the same shapes is not OpenAI's RN50 (reports must not compare it to the
+  // paper's RN50 row).
+  CLIPConfig gelu = model->config();
+  gelu.text_act = Activation::kGelu;
+  CHECK_FALSE(released_model_name(gelu).has_value());
+}
+
+TEST_CASE("a config that contradicts the weights or asks for what is not implemented is named",
+          "[unit]") {
+  const auto j = entry_json("ViT-H-14-L2");
+  auto refused = [&](nlohmann::json cfg) {
+    TempDir dir;
+    dir.write("open_clip_config.json", cfg.dump());
+    return resolve_error(formula_checkpoint(j, dir.path(), "open_clip_model.safetensors"));
+  };
+  auto cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["width"] = 1024;
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.vision_cfg.width") &&
+                               Catch::Contains("1024") && Catch::Contains("1280"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["ls_init_value"] = 1e-4;
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.vision_cfg.ls_init_value"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["text_cfg"]["pool_type"] = "last";
+  CHECK_THAT(refused(cfg), Catch::Contains("text_cfg.pool_type") && Catch::Contains("argmax"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["head_width"] = 96;  // 1280 / 96 is not whole
+  CHECK_THAT(refused(cfg), Catch::Contains("head_width"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["something_new"] = true;
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.something_new"));
+  cfg = j.at("open_clip_config");
+  cfg.erase("model_cfg");
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg"));
+
+  // Hugging Face: an activation these encoders do not implement.
+  auto hf = j.at("hf_clip_config");
+  hf["text_config"]["hidden_act"] = "relu";
+  TempDir dir;
+  dir.write("config.json", hf.dump());
+  const auto msg =
+      resolve_error(formula_checkpoint(j, dir.path(), "model.safetensors", "huggingface"));
+  CHECK_THAT(msg, Catch::Contains("text_config.hidden_act") && Catch::Contains("relu"));
+}
+
+TEST_CASE("the tiny fixtures' clipbench config.json is read and checked against the weights",
+          "[unit]") {
+  const Checkpoint ck = read_checkpoint(test::fixture("models/tiny-vit/model.safetensors"));
+  const ResolvedArchitecture arch = resolve_architecture(ck);
+  CHECK(arch.source == "clipbench config.json");
+  CHECK(arch.source_path == test::fixture("models/tiny-vit/config.json"));
+  CHECK(to_json(arch.config) ==
+        test::read_json_file(test::fixture("models/tiny-vit/config.json")).at("config"));
+  // The same weights with a config of another width are refused, naming both.
+  TempDir dir;
+  auto j = test::read_json_file(test::fixture("models/tiny-vit/config.json"));
+  j["config"]["transformer_layers"] = 3;
+  dir.write("config.json", j.dump());
+  Checkpoint moved = ck;
+  moved.path = dir.file("model.safetensors");
+  CHECK_THAT(resolve_error(moved), Catch::Contains(dir.file("config.json")) &&
+                                       Catch::Contains("\"transformer_layers\":3"));
+}
