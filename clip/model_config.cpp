@@ -88,8 +88,9 @@ bool CLIPConfig::operator==(const CLIPConfig& o) const {
          vocab_size == o.vocab_size && transformer_width == o.transformer_width &&
          transformer_heads == o.transformer_heads && transformer_layers == o.transformer_layers &&
          vision_act == o.vision_act && text_act == o.text_act &&
-         vision_head_width == o.vision_head_width && vision_mlp_width == o.vision_mlp_width &&
-         transformer_mlp_width == o.transformer_mlp_width;
+         vision_head_width == o.vision_head_width &&
+         effective_vision_mlp_width() == o.effective_vision_mlp_width() &&
+         effective_transformer_mlp_width() == o.effective_transformer_mlp_width();
 }
 
 CLIPConfig infer_config(const StateDict& sd) {

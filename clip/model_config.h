@@ -38,6 +38,15 @@ struct CLIPConfig {
   int64_t vision_mlp_width = 0;
   int64_t transformer_mlp_width = 0;
 
+  // The MLP widths with 0 read as 4 * width (a ModifiedResNet's vision MLP width is 0); operator==
+  // compares these.
+  int64_t effective_vision_mlp_width() const {
+    return !is_vit() ? 0 : vision_mlp_width > 0 ? vision_mlp_width : 4 * vision_width;
+  }
+  int64_t effective_transformer_mlp_width() const {
+    return transformer_mlp_width > 0 ? transformer_mlp_width : 4 * transformer_width;
+  }
+
   // True for a VisionTransformer image tower (the checkpoint has `visual.proj`).
   bool is_vit() const { return vision_patch_size > 0; }
   // Attention heads of the image tower: vision_width / vision_head_width (ViT), vision_width * 32 /
