@@ -12,6 +12,8 @@
 #include <set>
 
 #include "clip/errors.h"
+#include "clip/open_clip_models.h"
+#include "clip/preprocess.h"
 
 namespace clipbench::embedded {
 extern const char kReleasedModelsJson[];
@@ -25,6 +27,10 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 json read_json(const fs::path& path) {
+  std::error_code ec;
+  if (!fs::is_regular_file(path, ec))
+    throw FileError(
+        fmt::format("{} is not a readable file (a config clipbench reads there)", path.string()));
   std::ifstream in(path);
   if (!in) throw FileError(fmt::format("cannot open {}", path.string()));
   try {
@@ -127,10 +133,78 @@ void expect_mlp_ratio(const ConfigReader& r, int64_t width, int64_t mlp_width,
                                     width, shape_key, mlp_width));
 }
 
-void divide_heads(const std::string& file, const std::string& field, int64_t width, int64_t heads) {
+void divide_heads(const std::string& file, const std::string& field, int64_t width, int64_t heads,
+                  bool stated = true) {
   if (heads <= 0 || width % heads != 0)
-    throw CheckpointError(
-        fmt::format("{}: {} = {} does not divide the width {}", file, field, heads, width));
+    throw CheckpointError(fmt::format("{}: {} = {}{} does not divide the width {}", file, field,
+                                      heads, stated ? "" : " (absent: the library's default)",
+                                      width));
+}
+
+// Refuses (naming the dotted key) every model_cfg option these encoders do not implement.
+void check_open_clip_options(const json& model_cfg, const std::string& file,
+                             const std::string& prefix) {
+  const ConfigReader top(model_cfg, file, prefix);
+  top.check_keys({"embed_dim", "quick_gelu", "vision_cfg", "text_cfg"},
+                 {"init_logit_scale", "cast_dtype"},
+                 {{"custom_text", false}, {"init_logit_bias", json()}});
+  if (!top.has("vision_cfg") || !top.has("text_cfg"))
+    top.fail("", "needs 'vision_cfg' and 'text_cfg' objects");
+  const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
+  v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio"},
+               {"patch_dropout"},
+               {{"ls_init_value", json()},
+                {"attentional_pool", false},
+                {"no_ln_pre", false},
+                {"pool_type", "tok"},
+                {"final_ln_after_pool", false},
+                {"global_average_pool", false},
+                {"output_tokens", false},
+                {"input_patchnorm", false},
+                {"timm_model_name", json()}});
+  const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
+  t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio"}, {},
+               {{"ls_init_value", json()},
+                {"hf_model_name", json()},
+                {"hf_tokenizer_name", json()},
+                {"hf_proj_type", json()},
+                {"hf_pooler_type", json()},
+                {"proj_bias", false},
+                {"pool_type", "argmax"},
+                {"no_causal_mask", false},
+                {"embed_cls", false},
+                {"output_tokens", false},
+                {"pad_id", 0},
+                {"tokenizer_kwargs", json()},
+                {"act_kwargs", json()},
+                {"norm_kwargs", json()}});
+}
+
+// What the evaluators do to pixels: CLIP's mean / std, bicubic, shortest side then centre crop. A
+// model preprocessed otherwise (SigLIP's 0.5 / 0.5, CLIPA's squash + bilinear) would be scored on
+// other pixels, so its preprocess config is refused until clipbench implements it.
+void check_preprocess(const json& p, const std::string& file, const std::string& prefix) {
+  const ConfigReader r(p, file, prefix);
+  const Normalization clip = Normalization::clip();
+  auto same = [&](const char* key, const std::array<float, 3>& expected) {
+    if (!r.has(key)) return;
+    const json& v = r.at(key);
+    bool ok = v.is_array() && v.size() == 3;
+    for (size_t i = 0; ok && i < 3; ++i)
+      ok = v[i].is_number() && std::abs(v[i].get<double>() - expected[i]) < 1e-6;
+    if (!ok)
+      r.fail(key, fmt::format("is {}: clipbench normalizes with CLIP's mean / std only (yet), so "
+                              "this model would be scored on other pixels",
+                              v.dump()));
+  };
+  same("mean", clip.mean);
+  same("std", clip.std);
+  for (const auto& [key, value] : {std::pair<const char*, const char*>{"interpolation", "bicubic"},
+                                   {"resize_mode", "shortest"}}) {
+    if (r.has(key) && r.at(key) != value)
+      r.fail(key, fmt::format("is {}: clipbench preprocesses with {} = \"{}\" only (yet)",
+                              r.at(key).dump(), key, value));
+  }
 }
 
 // open_clip `model_cfg` (open_clip_config.json, or a model config of open_clip's
@@ -138,11 +212,7 @@ void divide_heads(const std::string& file, const std::string& field, int64_t wid
 void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::string& file,
                                const std::string& prefix, std::vector<ArchitectureFact>& facts) {
   const ConfigReader top(model_cfg, file, prefix);
-  top.check_keys({"embed_dim", "quick_gelu", "vision_cfg", "text_cfg"},
-                 {"init_logit_scale", "cast_dtype"},
-                 {{"custom_text", false}, {"init_logit_bias", json()}});
-  if (!top.has("vision_cfg") || !top.has("text_cfg"))
-    top.fail("", "needs 'vision_cfg' and 'text_cfg' objects");
+  check_open_clip_options(model_cfg, file, prefix);
   top.expect("embed_dim", c.embed_dim, "text_projection columns");
   bool quick = false;
   if (top.has("quick_gelu")) {
@@ -158,17 +228,6 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
                         file);
 
   const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
-  v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio"},
-               {"patch_dropout"},
-               {{"ls_init_value", json()},
-                {"attentional_pool", false},
-                {"no_ln_pre", false},
-                {"pool_type", "tok"},
-                {"final_ln_after_pool", false},
-                {"global_average_pool", false},
-                {"output_tokens", false},
-                {"input_patchnorm", false},
-                {"timm_model_name", json()}});
   if (v.has("image_size")) {
     const int64_t size = image_size_of(v, "image_size");
     if (size != c.image_resolution)
@@ -189,24 +248,9 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
   v.expect("width", c.vision_width, "the image tower width");
   c.vision_head_width = v.integer_or("head_width", 64);
   divide_heads(file, v.path("head_width"), c.is_vit() ? c.vision_width : c.vision_width * 32,
-               c.vision_head_width);
+               c.vision_head_width, v.has("head_width"));
 
   const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
-  t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio"}, {},
-               {{"ls_init_value", json()},
-                {"hf_model_name", json()},
-                {"hf_tokenizer_name", json()},
-                {"hf_proj_type", json()},
-                {"hf_pooler_type", json()},
-                {"proj_bias", false},
-                {"pool_type", "argmax"},
-                {"no_causal_mask", false},
-                {"embed_cls", false},
-                {"output_tokens", false},
-                {"pad_id", 0},
-                {"tokenizer_kwargs", json()},
-                {"act_kwargs", json()},
-                {"norm_kwargs", json()}});
   t.expect("context_length", c.context_length, "positional_embedding rows");
   t.expect("vocab_size", c.vocab_size, "token_embedding rows");
   t.expect("width", c.transformer_width, "the text width");
@@ -214,7 +258,7 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
   expect_mlp_ratio(t, c.transformer_width, c.transformer_mlp_width,
                    "transformer.resblocks.0.mlp.c_fc.weight");
   c.transformer_heads = t.integer_or("heads", 8);
-  divide_heads(file, t.path("heads"), c.transformer_width, c.transformer_heads);
+  divide_heads(file, t.path("heads"), c.transformer_width, c.transformer_heads, t.has("heads"));
 
   auto from = [&](const ConfigReader& r, const std::string& key, const std::string& dflt) {
     return r.has(key)
@@ -231,7 +275,11 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
 // CLIPVisionConfig defaults.
 void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
                      std::vector<ArchitectureFact>& facts) {
-  const ConfigReader top(config, file, "");
+  const ConfigReader top(config, file, "config");
+  if (top.has("model_type") && top.at("model_type") != "clip")
+    top.fail("model_type", fmt::format("is {}: these weights have Hugging Face CLIPModel names, "
+                                       "and clipbench reads CLIPModel configs (\"clip\") only",
+                                       top.at("model_type").dump()));
   top.expect("projection_dim", c.embed_dim, "text_projection columns");
   struct Tower {
     const char* name;
@@ -246,6 +294,13 @@ void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
     t.expect("hidden_size", tower.width, "the tower width");
     t.expect("num_hidden_layers", tower.layers, "the block count");
     t.expect("intermediate_size", tower.mlp, "the fc1 rows");
+    if (std::string(tower.name) == "text_config") {
+      t.expect("max_position_embeddings", c.context_length, "position_embedding rows");
+      t.expect("vocab_size", c.vocab_size, "token_embedding rows");
+    } else {
+      t.expect("patch_size", c.vision_patch_size, "the patch size of patch_embedding");
+      t.expect("image_size", c.image_resolution, "the positional embedding's resolution");
+    }
     if (t.has("layer_norm_eps") && std::abs(t.number("layer_norm_eps") - 1e-5) > 1e-12)
       t.fail("layer_norm_eps",
              fmt::format("is {}: clipbench's LayerNorm implements 1e-05 only (yet)",
@@ -263,7 +318,8 @@ void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
       t.fail("hidden_act", fmt::format("is not implemented: {}", e.what()));
     }
     const int64_t heads = t.integer_or("num_attention_heads", tower.default_heads);
-    divide_heads(file, t.path("num_attention_heads"), tower.width, heads);
+    divide_heads(file, t.path("num_attention_heads"), tower.width, heads,
+                 t.has("num_attention_heads"));
     const std::string heads_source =
         t.has("num_attention_heads")
             ? fmt::format("{} ({})", t.path("num_attention_heads"), file)
@@ -298,16 +354,33 @@ void openai_facts(CLIPConfig& c, const std::string& source, std::vector<Architec
   facts.push_back({"text_heads", std::to_string(c.transformer_heads), source});
 }
 
-// The config of a clipbench config.json ({"config": {...}}), or nullopt when `j` is another
-// library's config.json.
-std::optional<json> clipbench_config_of(const json& j) {
-  if (j.is_object() && j.contains("config") && j.at("config").is_object() &&
-      j.at("config").contains("transformer_width"))
-    return j.at("config");
-  return std::nullopt;
+// The config of a clipbench config.json ({"config": {...}}). Any other content is refused: a config
+// beside the weights that clipbench cannot read must not be mistaken for no config.
+json clipbench_config_of(const json& j, const std::string& file) {
+  if (j.is_object() && j.contains("config") && j.at("config").is_object()) return j.at("config");
+  if (j.is_object() && (j.contains("model_cfg") || j.contains("vision_cfg")))
+    throw CheckpointError(fmt::format(
+        "{}: this is an open_clip config; name it open_clip_config.json (with the model config "
+        "under \"model_cfg\") so clipbench reads it as open_clip's",
+        file));
+  throw CheckpointError(fmt::format(
+      "{}: beside weights with OpenAI / open_clip names, a config.json must be clipbench's "
+      "{{\"config\": {{...}}}} (as `clipbench inspect` prints it); this one is not (a Hugging "
+      "Face config.json belongs beside Hugging Face-named weights)",
+      file));
 }
 
 }  // namespace
+
+std::string open_clip_unsupported(const nlohmann::json& model_cfg) {
+  try {
+    check_open_clip_options(model_cfg, "model_cfg", "model_cfg");
+  } catch (const CheckpointError& e) {
+    const std::string what = e.what();
+    return what.substr(what.find(": ") + 2);
+  }
+  return "";
+}
 
 std::optional<std::string> released_model_name(const CLIPConfig& config) {
   static const json models = json::parse(
@@ -325,7 +398,11 @@ std::string describe_config(const CLIPConfig& config) {
                      config.image_resolution);
 }
 
-ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
+ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
+                                          const ArchitectureRequest& request) {
+  if (request.model.empty() && !request.pretrained.empty())
+    throw Error(fmt::format("--pretrained {}: give the open_clip model config with --model too",
+                            request.pretrained));
   ResolvedArchitecture r;
   CLIPConfig& c = r.config;
   try {
@@ -339,11 +416,32 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
   std::error_code ec;
   const fs::path open_clip_config = dir / "open_clip_config.json";
   const fs::path config_json = dir / "config.json";
-  std::optional<json> clipbench_config;
-  if (ck.layout != "huggingface" && fs::exists(config_json, ec))
-    clipbench_config = clipbench_config_of(read_json(config_json));
+  // Read only when no open_clip config takes precedence: another library's config.json beside an
+  // open_clip hub folder's weights is not ours to parse.
+  auto clipbench_config = [&]() -> std::optional<json> {
+    if (ck.layout == "huggingface" || !fs::exists(config_json, ec)) return std::nullopt;
+    return clipbench_config_of(read_json(config_json), config_json.string());
+  };
 
-  if (fs::exists(open_clip_config, ec)) {
+  if (!request.model.empty()) {
+    const json model_cfg = open_clip_model_cfg(request.model, request.pretrained);
+    r.source = "--model";
+    r.open_clip_name =
+        request.pretrained.empty() ? request.model : request.model + ":" + request.pretrained;
+    const std::string where = fmt::format(
+        "--model {}{} (open_clip's model_configs/{}.json{}, built in)", request.model,
+        request.pretrained.empty() ? "" : " --pretrained " + request.pretrained, request.model,
+        request.pretrained.empty() ? "" : "; quick_gelu of the tag in pretrained.py");
+    apply_open_clip_model_cfg(c, model_cfg, where, "model_cfg", r.facts);
+    if (!request.pretrained.empty())
+      check_preprocess(open_clip_pretrained(request.model, request.pretrained), where,
+                       "pretrained[" + request.pretrained + "]");
+  } else if (fs::exists(open_clip_config, ec)) {
+    if (ck.layout == "huggingface")
+      throw CheckpointError(fmt::format(
+          "{}: Hugging Face-named weights beside {}: open_clip's config describes open_clip's "
+          "weights, so it is not clear which config these follow; remove one",
+          ck.path, open_clip_config.string()));
     r.source = "open_clip_config.json";
     r.source_path = open_clip_config.string();
     const json j = read_json(open_clip_config);
@@ -353,16 +451,23 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
                       "preprocess_cfg)",
                       r.source_path));
     apply_open_clip_model_cfg(c, j.at("model_cfg"), r.source_path, "model_cfg", r.facts);
+    if (j.contains("preprocess_cfg")) {
+      check_preprocess(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg");
+      const ConfigReader p(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg");
+      if (p.has("size") && image_size_of(p, "size") != c.image_resolution)
+        p.fail("size", fmt::format("is {}, but the weights take {} x {} images",
+                                   p.at("size").dump(), c.image_resolution, c.image_resolution));
+    }
   } else if (ck.layout == "huggingface" && fs::exists(config_json, ec)) {
     r.source = "huggingface config.json";
     r.source_path = config_json.string();
     apply_hf_config(c, read_json(config_json), r.source_path, r.facts);
-  } else if (clipbench_config) {
+  } else if (const auto stated_json = clipbench_config()) {
     r.source = "clipbench config.json";
     r.source_path = config_json.string();
     CLIPConfig stated;
     try {
-      stated = config_from_json(*clipbench_config);
+      stated = config_from_json(*stated_json);
     } catch (const Error& e) {
       throw CheckpointError(fmt::format("{}: 'config': {}", r.source_path, e.what()));
     }
@@ -376,11 +481,19 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
           fmt::format("{}: 'config' {} does not describe the weights {}, whose shapes give {}",
                       r.source_path, to_json(stated).dump(), ck.path, to_json(c).dump()));
     c = stated;
-    const std::string where = fmt::format("config ({})", r.source_path);
-    if (c.is_vit()) r.facts.push_back({"vision_act", activation_name(c.vision_act), where});
-    r.facts.push_back({"text_act", activation_name(c.text_act), where});
-    r.facts.push_back({"vision_heads", std::to_string(c.vision_heads()), where});
-    r.facts.push_back({"text_heads", std::to_string(c.transformer_heads), where});
+    auto where = [&](const char* key, const char* rule) {
+      return stated_json->contains(key)
+                 ? fmt::format("config.{} ({})", key, r.source_path)
+                 : fmt::format("config.{} absent: openai/CLIP's {} ({})", key, rule, r.source_path);
+    };
+    if (c.is_vit())
+      r.facts.push_back(
+          {"vision_act", activation_name(c.vision_act), where("vision_act", "QuickGELU")});
+    r.facts.push_back({"text_act", activation_name(c.text_act), where("text_act", "QuickGELU")});
+    r.facts.push_back({"vision_heads", std::to_string(c.vision_heads()),
+                       where("vision_head_width", "head width 64")});
+    r.facts.push_back({"text_heads", std::to_string(c.transformer_heads),
+                       fmt::format("config.transformer_heads ({})", r.source_path)});
   } else if (ck.format == "openai-torchscript") {
     r.source = "openai-torchscript";
     openai_facts(c, "OpenAI TorchScript archive: openai/CLIP's model (QuickGELU, width / 64 heads)",
@@ -396,18 +509,28 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck) {
         "{}: no config beside the weights; its shapes are OpenAI's {}, so openai/CLIP's "
         "QuickGELU and width / 64 heads are assumed. An open_clip checkpoint of this shape "
         "trained with nn.GELU (e.g. open_clip's non-quickgelu {} tags) computes other "
-        "features: put its open_clip_config.json beside the weights",
+        "features: pass --model NAME --pretrained TAG (`clipbench models` lists them) or put its "
+        "open_clip_config.json beside the weights",
         ck.path, *released, describe_config(c));
   } else {
     throw CheckpointError(fmt::format(
         "{}: a bare state dict of a {} model ({} image tower, text width {}), which is not one "
         "of OpenAI's released architectures: its MLP activation (QuickGELU or nn.GELU) and the "
         "attention head counts of both towers cannot be read from the weights. Supply them: "
-        "open_clip's open_clip_config.json beside the weights (model_cfg: quick_gelu, "
+        "--model NAME [--pretrained TAG] for an open_clip model (`clipbench models` lists "
+        "them), open_clip's open_clip_config.json beside the weights (model_cfg: quick_gelu, "
         "vision_cfg.head_width, text_cfg.heads), a Hugging Face config.json for CLIPModel "
-        "weights, or a clipbench config.json ({{\"config\": ...}} as `clipbench inspect` "
-        "prints it, with vision_act / text_act / vision_head_width / transformer_heads)",
-        ck.path, describe_config(c), c.is_vit() ? "ViT" : "ModifiedResNet", c.transformer_width));
+        "weights, or a clipbench config.json beside them; for these weights, with the "
+        "activations (quick_gelu, gelu or gelu_tanh) and head counts filled in: "
+        "{{\"config\": {}}}",
+        ck.path, describe_config(c), c.is_vit() ? "ViT" : "ModifiedResNet", c.transformer_width,
+        [&] {
+          json t = to_json(c);
+          t["vision_act"] = t["text_act"] = "?";
+          t["vision_head_width"] = "?";
+          t["transformer_heads"] = "?";
+          return t.dump();
+        }()));
   }
   try {
     validate(c);

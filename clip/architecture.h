@@ -19,20 +19,31 @@ struct ArchitectureFact {
   std::string source;  // "open_clip_config.json model_cfg.quick_gelu (/path/...)", "shapes", ...
 };
 
+// What the command line says of the model (`--model NAME [--pretrained TAG]`): open_clip's config
+// NAME from the built-in table (clip/open_clip_models.h), TAG's quick_gelu. Empty: nothing said.
+struct ArchitectureRequest {
+  std::string model;
+  std::string pretrained;
+};
+
 struct ResolvedArchitecture {
   CLIPConfig config;  // sizes from the shapes, the other facts from `source`; validated
-  // Where the facts beyond the shapes came from: "open_clip_config.json", "huggingface
-  // config.json", "clipbench config.json", "openai-torchscript" or "openai-released".
+  // Where the facts beyond the shapes came from: "--model", "open_clip_config.json",
+  // "huggingface config.json", "clipbench config.json", "openai-torchscript" or "openai-released".
   std::string source;
   std::string source_path;  // the config file read, or "" (TorchScript / released architecture)
   std::vector<ArchitectureFact> facts;
   // A line for the log when the facts are openai/CLIP's rules applied to a bare state dict (a
   // released architecture): what was assumed and how to override it. Empty otherwise.
   std::string note;
+  // open_clip's name of the model, "NAME" or "NAME:TAG", when `--model` gave it; "" otherwise.
+  std::string open_clip_name;
 };
 
 // Resolves `ck`'s architecture (ck.path: the weights file read, ck.layout, ck.format), from the
 // first of these that applies:
+//   0. `request.model`: open_clip's built-in model config of that name (with `request.pretrained`'s
+//      quick_gelu), read as in 1;
 //   1. `open_clip_config.json` beside the weights (open_clip hub folders): its `model_cfg`
 //      (`quick_gelu`, default false = nn.GELU; `vision_cfg.head_width`, default 64;
 //      `text_cfg.heads`, default 8; `mlp_ratio`, default 4), open_clip's own defaults;
@@ -46,11 +57,18 @@ struct ResolvedArchitecture {
 //      openai/CLIP's rules, with `note` saying so and how to supply a config instead.
 // Every size a config states must equal the shapes'. Throws CheckpointError naming the file and
 // the field for a config that contradicts the shapes, asks for something these encoders do not
-// implement (layer scale, another pooling, a Hugging Face text tower, ...; open_clip config keys
-// are checked against the list this function understands, so an unknown key is refused, not
+// implement (layer scale, another pooling, a Hugging Face text tower, a preprocess_cfg / tag whose
+// mean, std, interpolation or resize_mode is not CLIP's bicubic shortest-side; open_clip config
+// keys are checked against the list this function understands, so an unknown key is refused, not
 // ignored), or cannot be parsed; and for a bare state dict of any other architecture, naming the
-// facts that are missing and the files that supply them.
-ResolvedArchitecture resolve_architecture(const Checkpoint& ck);
+// facts that are missing and the files that supply them. Throws RegistryError (near matches) for
+// an unknown `request.model` or `request.pretrained`, Error for a pretrained tag without a model.
+ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
+                                          const ArchitectureRequest& request = {});
+
+// "" when every option of an open_clip `model_cfg` is one these encoders implement; otherwise why
+// not (the first unimplemented option, by its dotted key), as resolve_architecture would refuse it.
+std::string open_clip_unsupported(const nlohmann::json& model_cfg);
 
 // The released OpenAI model (clip.load() name, "ViT-B/32") whose architecture equals `config`
 // (clip/data/released_models.json; activations and head widths included), or nullopt.

@@ -72,8 +72,9 @@ CLIP build_model(const StateDict& state_dict, const std::string& source) {
   return model;
 }
 
-CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture) {
-  ResolvedArchitecture resolved = resolve_architecture(ck);
+CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture,
+                 const ArchitectureRequest& request) {
+  ResolvedArchitecture resolved = resolve_architecture(ck, request);
   CLIP model(resolved.config);
   load_state_dict_strict(*model, ck.state_dict, ck.path);
   model->eval();

@@ -31,10 +31,11 @@ void load_state_dict_strict(torch::nn::Module& module, const StateDict& state_di
 // goes through build_model(const Checkpoint&) instead.
 CLIP build_model(const StateDict& state_dict, const std::string& source);
 
-// A checkpoint file's model: resolve_architecture(ck) (configs beside the weights; refuses what it
-// cannot read), construct on the CPU in fp32, strict-load, eval(). `architecture`, when given,
-// receives the resolution (facts and their sources). Throws as resolve_architecture and
-// load_state_dict_strict do.
-CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture = nullptr);
+// A checkpoint file's model: resolve_architecture(ck, request) (--model, configs beside the
+// weights; refuses what it cannot read), construct on the CPU in fp32, strict-load, eval().
+// `architecture`, when given, receives the resolution (facts and their sources). Throws as
+// resolve_architecture and load_state_dict_strict do.
+CLIP build_model(const Checkpoint& ck, ResolvedArchitecture* architecture = nullptr,
+                 const ArchitectureRequest& request = {});
 
 }  // namespace clipbench

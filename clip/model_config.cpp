@@ -4,6 +4,7 @@
 
 #include <ATen/core/Tensor.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <set>
@@ -163,7 +164,7 @@ void validate(const CLIPConfig& c) {
     fail(fmt::format("transformer_layers {} must be positive", c.transformer_layers));
   }
   if (c.transformer_heads <= 0 || c.transformer_width % c.transformer_heads != 0) {
-    fail(fmt::format("transformer_width {} is not divisible by transformer_heads {} (width / 64)",
+    fail(fmt::format("transformer_width {} is not divisible by transformer_heads {}",
                      c.transformer_width, c.transformer_heads));
   }
   if (c.vision_width <= 0) fail(fmt::format("vision_width {} must be positive", c.vision_width));
@@ -172,6 +173,10 @@ void validate(const CLIPConfig& c) {
   if (c.vision_mlp_width < 0 || c.transformer_mlp_width < 0)
     fail("MLP widths must not be negative");
   if (c.vision_patch_size < 0) fail("vision_patch_size must not be negative");
+  if (c.vision_head_width > 0 &&
+      (c.is_vit() ? c.vision_width : c.vision_width * 32) % c.vision_head_width != 0)
+    fail(fmt::format("vision_head_width {} does not divide the image tower width {}",
+                     c.vision_head_width, c.is_vit() ? c.vision_width : c.vision_width * 32));
   const int64_t heads = c.vision_heads();
   const int64_t tower_width = c.is_vit() ? c.vision_width : c.vision_width * 32;
   if (heads <= 0 || tower_width % heads != 0) {
@@ -228,6 +233,15 @@ nlohmann::json to_json(const CLIPConfig& c) {
 
 CLIPConfig config_from_json(const nlohmann::json& j) {
   if (!j.is_object()) throw Error("CLIP config: expected a JSON object");
+  static const std::set<std::string> known = {
+      "embed_dim",         "image_resolution",   "vision_layers",        "vision_width",
+      "vision_patch_size", "context_length",     "vocab_size",           "transformer_width",
+      "transformer_heads", "transformer_layers", "vision_act",           "text_act",
+      "vision_head_width", "vision_mlp_width",   "transformer_mlp_width"};
+  for (const auto& item : j.items())
+    if (!known.count(item.key()))
+      throw Error(fmt::format("CLIP config: unknown field '{}' (known: {})", item.key(),
+                              fmt::join(known, ", ")));
   CLIPConfig c;
   c.embed_dim = json_int(j, "embed_dim");
   c.image_resolution = json_int(j, "image_resolution");

@@ -9,6 +9,7 @@ namespace clipbench::cli {
 
 void add_embed_command(CLI::App& app);
 void add_inspect_command(CLI::App& app);
+void add_models_command(CLI::App& app);
 void add_version_command(CLI::App& app);
 void add_tokenize_command(CLI::App& app);
 // `preprocess --image FILE --size N --out FILE.png` (harness/cli_preprocess.cpp).

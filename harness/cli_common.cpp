@@ -13,6 +13,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 
+#include "clip/architecture.h"
 #include "clip/build_info.h"
 #include "clip/errors.h"
 #include "clip/state_dict.h"
@@ -24,11 +25,10 @@ namespace clipbench::cli {
 
 const std::vector<AddCommand>& commands() {
   static const std::vector<AddCommand> table = {
-      add_demo_command,      add_eval_command,       add_run_command,     add_report_command,
-      add_check_command,     add_datasets_command,   add_inspect_command, add_embed_command,
-      add_tokenize_command,  add_preprocess_command, add_version_command, add_train_command,
-      add_probe_fit_command,
-      add_probe_command,
+      add_demo_command,  add_eval_command,      add_run_command,        add_report_command,
+      add_check_command, add_datasets_command,  add_inspect_command,    add_models_command,
+      add_embed_command, add_tokenize_command,  add_preprocess_command, add_version_command,
+      add_train_command, add_probe_fit_command, add_probe_command,
   };
   return table;
 }
@@ -100,6 +100,15 @@ nlohmann::json tensor_to_json(const at::Tensor& t) {
 void add_version_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("version", "Print the versions recorded in results (JSON)");
   cmd->callback([] { std::cout << version_info().dump(2) << '\n'; });
+}
+
+void add_model_options(CLI::App* cmd, ArchitectureRequest& request) {
+  cmd->add_option("--model", request.model,
+                  "open_clip model config (ViT-B-32, ViT-H-14, RN50, ...; `clipbench models`): its "
+                  "activation and head counts, for weights without a config beside them");
+  cmd->add_option("--pretrained", request.pretrained,
+                  "open_clip pretrained tag of --model (openai, laion2b_s34b_b79k, ...): its "
+                  "quick_gelu decides the activation");
 }
 
 }  // namespace clipbench::cli

@@ -12,6 +12,10 @@ namespace CLI {
 class App;
 }
 
+namespace clipbench {
+struct ArchitectureRequest;
+}
+
 namespace clipbench::cli {
 
 // Adds one subcommand (its options, --help text and callback) to the application.
@@ -28,6 +32,10 @@ nlohmann::json version_info();
 // is empty or
 // "-". Throws FileError naming the path on failure.
 void write_output(const std::string& path, const std::string& text);
+
+// `--model NAME` and `--pretrained TAG` (open_clip's config and pretrained tag, built in; see
+// `clipbench models`), stored into `request`.
+void add_model_options(CLI::App* cmd, ArchitectureRequest& request);
 
 // A 1-D or 2-D tensor as (nested) JSON arrays of doubles.
 nlohmann::json tensor_to_json(const at::Tensor& t);

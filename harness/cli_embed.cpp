@@ -27,6 +27,7 @@ namespace {
 
 struct EmbedOptions {
   std::string checkpoint;
+  ArchitectureRequest architecture;
   std::vector<std::string> images;  // image files, preprocessed at the checkpoint's resolution
   std::vector<std::string> image_tensors;  // FILE.safetensors:KEY
   std::vector<std::string> texts;
@@ -140,7 +141,7 @@ void run_embed(const EmbedOptions& o) {
   const PrecisionInfo& precision = precision_named(o.precision);
   const Checkpoint ck = read_checkpoint(o.checkpoint);
   ResolvedArchitecture architecture;
-  CLIP model = build_model(ck, &architecture);
+  CLIP model = build_model(ck, &architecture, o.architecture);
   if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
   model->to(device);
   set_model_precision(model, precision);
@@ -209,6 +210,7 @@ void add_embed_command(CLI::App& app) {
   cmd->add_option("--checkpoint", o->checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
       ->required();
+  add_model_options(cmd, o->architecture);
   cmd->add_option(
          "--image", o->images,
          "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as CLIP's reference "

@@ -19,6 +19,7 @@ namespace {
 
 struct EvalCommand {
   std::string checkpoint, vocab, device = "cpu", name, precision = "fp32";
+  ArchitectureRequest architecture;
   std::vector<std::string> datasets;
   harness::ZeroShotOptions options;
   std::vector<std::string> modes = {"raw", "single", "ensemble"};
@@ -39,8 +40,8 @@ void run_eval(EvalCommand& c) {
   const auto group = harness::join_process_group(
       ctx, std::chrono::milliseconds(static_cast<int64_t>(c.dist_timeout * 1000)));
   c.options.group = group.get();
-  harness::LoadedModel model =
-      harness::load_model(c.checkpoint, c.vocab, harness::rank_device(c.device, ctx), c.name);
+  harness::LoadedModel model = harness::load_model(
+      c.checkpoint, c.vocab, harness::rank_device(c.device, ctx), c.name, c.architecture);
   harness::set_precision(model, c.precision);
   for (const auto& id : ids) {
     const auto outcome = harness::evaluate_zero_shot(model, id, c.options);
@@ -64,6 +65,7 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--checkpoint", c->checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
       ->required();
+  add_model_options(cmd, c->architecture);
   cmd->add_option("--dataset", c->datasets,
                   "Catalogue ids, comma-separated or repeated (see `clipbench datasets`)")
       ->required()

@@ -11,12 +11,12 @@
 
 namespace clipbench::cli {
 
-nlohmann::json inspect_checkpoint(const std::string& path) {
+nlohmann::json inspect_checkpoint(const std::string& path, const ArchitectureRequest& request) {
   const Checkpoint ck = read_checkpoint(path);
   // Strict: every tensor must fit the resolved architecture (names each missing / mis-shaped key);
   // facts that no config gives are refused, never guessed.
   ResolvedArchitecture architecture;
-  build_model(ck, &architecture);
+  build_model(ck, &architecture, request);
   const CLIPConfig& config = architecture.config;
   nlohmann::json j;
   j["checkpoint"] = ck.path;
@@ -25,6 +25,7 @@ nlohmann::json inspect_checkpoint(const std::string& path) {
   j["architecture"] = config.is_vit() ? "vit" : "resnet";
   j["config"] = to_json(config);
   j["architecture_source"] = architecture.source;
+  if (!architecture.open_clip_name.empty()) j["open_clip_model"] = architecture.open_clip_name;
   if (!architecture.source_path.empty()) j["architecture_source_path"] = architecture.source_path;
   if (!architecture.note.empty()) j["architecture_note"] = architecture.note;
   nlohmann::json facts = nlohmann::json::object();
@@ -44,11 +45,13 @@ void add_inspect_command(CLI::App& app) {
                                  "storage dtype and parameter count as JSON");
   auto checkpoint = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
+  auto request = std::make_shared<ArchitectureRequest>();
   cmd->add_option("--checkpoint", *checkpoint,
                   "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
       ->required();
+  add_model_options(cmd, *request);
   cmd->add_option("--out", *out, "Write the JSON here instead of stdout");
-  cmd->callback([=] { write_output(*out, inspect_checkpoint(*checkpoint).dump(2)); });
+  cmd->callback([=] { write_output(*out, inspect_checkpoint(*checkpoint, *request).dump(2)); });
 }
 
 }  // namespace clipbench::cli

@@ -25,6 +25,7 @@ namespace {
 
 struct ProbeCommand {
   std::string checkpoint, resnet50, name;
+  ArchitectureRequest architecture;
   std::vector<std::string> datasets;
   std::vector<int> shots;  // empty: the full probe
   int seeds = 3;
@@ -46,13 +47,12 @@ void run_probe(ProbeCommand& c) {
   if (!c.checkpoint.empty()) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
     ResolvedArchitecture architecture;
-    CLIP model = build_model(ck, &architecture);
+    CLIP model = build_model(ck, &architecture, c.architecture);
     if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
-    const auto released = released_model_name(model->config());
-    const std::string name = !c.name.empty() ? c.name
-                             : released      ? *released
-                                             : describe_config(model->config());
-    fx = harness::clip_feature_extractor(model, name, harness::sha256_path(c.checkpoint));
+    const std::string name = harness::model_name(architecture, c.architecture, c.name);
+    fx = harness::clip_feature_extractor(
+        model, name,
+        harness::model_identity_hash(harness::sha256_path(c.checkpoint), model->config()));
     c.options.checkpoint = c.checkpoint;
   } else {
     baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);
@@ -100,6 +100,7 @@ void add_probe_command(CLI::App& app) {
       "accuracy) on CLIP image features or a supervised ResNet-50's pooled features");
   auto c = std::make_shared<ProbeCommand>();
   cmd->add_option("--checkpoint", c->checkpoint, "A CLIP checkpoint (any supported format)");
+  add_model_options(cmd, c->architecture);
   cmd->add_option("--resnet50", c->resnet50,
                   "torchvision ResNet-50 weights (.pth state dict or safetensors)");
   cmd->add_option("--dataset", c->datasets, "Catalogue ids, comma-separated or repeated")

@@ -56,7 +56,7 @@ void run_suite(const RunCommand& c) {
       if (loaded_index != job.checkpoint) {
         model = harness::LoadedModel{};
         model = harness::load_model(ck.path, ck.vocab, harness::rank_device(suite.device, ctx),
-                                    ck.name);
+                                    ck.name, {ck.model, ck.pretrained});
         harness::set_precision(model, suite.precision);
         loaded_index = job.checkpoint;
       }

@@ -13,18 +13,39 @@
 
 namespace clipbench::harness {
 
+std::string model_identity_hash(const std::string& file_hash, const CLIPConfig& config) {
+  CLIPConfig openai = config;
+  openai.vision_act = openai.text_act = Activation::kQuickGelu;
+  openai.vision_head_width = 64;
+  openai.transformer_heads = openai.transformer_width / 64;
+  openai.vision_mlp_width = openai.is_vit() ? 4 * openai.vision_width : 0;
+  openai.transformer_mlp_width = 4 * openai.transformer_width;
+  if (openai == config) return file_hash;
+  return sha256_string(file_hash + "\n" + to_json(config).dump());
+}
+
+std::string model_name(const ResolvedArchitecture& architecture, const ArchitectureRequest& request,
+                       const std::string& given, bool* released) {
+  auto openai = released_model_name(architecture.config);
+  if (!architecture.open_clip_name.empty() && request.pretrained != "openai") openai.reset();
+  if (released) *released = openai.has_value() || !given.empty();
+  return !given.empty()                         ? given
+         : openai                               ? *openai
+         : !architecture.open_clip_name.empty() ? architecture.open_clip_name
+                                                : describe_config(architecture.config);
+}
+
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
-                       const std::string& device, const std::string& name) {
+                       const std::string& device, const std::string& name,
+                       const ArchitectureRequest& request) {
   LoadedModel m;
   const Checkpoint ck = read_checkpoint(checkpoint);
   m.checkpoint = checkpoint;
   m.format = ck.format;
   ResolvedArchitecture architecture;
-  m.model = build_model(ck, &architecture);
+  m.model = build_model(ck, &architecture, request);
   if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
-  const auto released = released_model_name(m.model->config());
-  m.released = released.has_value() || !name.empty();
-  m.name = !name.empty() ? name : released ? *released : describe_config(m.model->config());
+  m.name = model_name(architecture, request, name, &m.released);
   if (device == "cpu") {
     m.device = "cpu";
   } else if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
@@ -56,7 +77,7 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
         "vocabulary {} has {} tokens, but the checkpoint {} has {} token embedding rows: the "
         "vocabulary does not belong to this model (truncated, or another tokenizer's?)",
         vocab_path, m.tokenizer->vocab_size(), checkpoint, rows));
-  m.checkpoint_hash = sha256_path(checkpoint);
+  m.checkpoint_hash = model_identity_hash(sha256_path(checkpoint), m.model->config());
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);
   return m;

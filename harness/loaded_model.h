@@ -16,16 +16,31 @@ struct LoadedModel {
   std::string checkpoint;       // the path given
   std::string checkpoint_hash;  // sha256_path of it
   std::string format;           // checkpoint format ("openai-torchscript", "safetensors", ...)
-  std::string name;             // released name ("ViT-B/32") or a descriptive one ("ViT-64/8")
-  bool released = false;        // name is a released model's (its config matched)
-  std::string device;           // "cpu" or "cuda:0 (<device name>)"
+  // released name ("ViT-B/32"), open_clip's "ViT-B-32:laion2b_s34b_b79k", or a descriptive one
+  // ("ViT-64/8")
+  std::string name;
+  bool released = false;  // name is a released model's (its config matched) or was given
+  std::string device;     // "cpu" or "cuda:0 (<device name>)"
   // Of the encoders (clip/precision.h): "fp32" as loaded; set_precision changes it.
   std::string precision = "fp32";
   CLIP model{nullptr};
   std::shared_ptr<const Tokenizer> tokenizer;
 };
 
-// released_model_name and describe_config: clip/architecture.h.
+// The identity of the model evaluated, for result records and caches: `file_hash` (sha256_path of
+// the checkpoint) when `config` follows openai/CLIP's rules (QuickGELU, width / 64 heads, 4x MLP:
+// every earlier record keeps its name), else the sha256 of file_hash and to_json(config), so the
+// same weights under another activation or head count are another model and never resume or reuse
+// features of the first.
+std::string model_identity_hash(const std::string& file_hash, const CLIPConfig& config);
+
+// The name results carry: `given` when set; else OpenAI's released name when the architecture is
+// one (unless `request` named another open_clip model than its "openai" tag: a QuickGELU MetaCLIP
+// ViT-B-32 has OpenAI's architecture but is not OpenAI's model); else open_clip's "NAME[:TAG]";
+// else describe_config. `released`, when given, says whether the name is a released model's or
+// was given (the paper comparison uses it).
+std::string model_name(const ResolvedArchitecture& architecture, const ArchitectureRequest& request,
+                       const std::string& given, bool* released = nullptr);
 
 // Reads the checkpoint (any supported format), resolves its architecture (clip/architecture.h:
 // configs beside the weights; a bare state dict of an architecture that is not OpenAI's is refused
@@ -37,8 +52,12 @@ struct LoadedModel {
 // size differs from the checkpoint's token embedding rows) and hashes the checkpoint. `name`
 // overrides the recognised name (for the paper comparison, e.g. a fine-tuned copy of ViT-B/32 that
 // should still be compared to ViT-B/32).
+// `request` is `--model NAME [--pretrained TAG]` (clip/architecture.h); the model is then named
+// open_clip's "NAME:TAG" (or "NAME"), unless TAG is "openai" and the architecture is a released
+// one, which keeps the released name for the paper comparison.
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
-                       const std::string& device = "cpu", const std::string& name = "");
+                       const std::string& device = "cpu", const std::string& name = "",
+                       const ArchitectureRequest& request = {});
 
 // Casts the model's encoders to the precision called `name` ("fp32", "bf16", "fp16";
 // set_model_precision: LayerNorm and logit_scale stay fp32) and records it in m.precision.

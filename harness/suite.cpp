@@ -9,6 +9,7 @@
 #include <set>
 
 #include "clip/errors.h"
+#include "clip/open_clip_models.h"
 #include "clip/precision.h"
 #include "harness/eval_options.h"
 
@@ -106,14 +107,26 @@ Suite load_suite(const std::string& path) {
     if (c.is_string()) {
       ck.path = resolve(base, c.get<std::string>());
     } else if (c.is_object()) {
-      check_keys(c, {"path", "name", "vocab"}, "a checkpoint", path);
+      check_keys(c, {"path", "name", "vocab", "model", "pretrained"}, "a checkpoint", path);
       ck.path = resolve(base, get<std::string>(c, "path", "", path));
       ck.name = get<std::string>(c, "name", "", path);
+      ck.model = get<std::string>(c, "model", "", path);
+      ck.pretrained = get<std::string>(c, "pretrained", "", path);
       ck.vocab = resolve(base, get<std::string>(c, "vocab", "", path));
     } else {
       throw Error(fmt::format("{}: a checkpoint is a path or an object", path));
     }
     if (ck.path.empty()) throw Error(fmt::format("{}: a checkpoint has no path", path));
+    if (!ck.pretrained.empty() && ck.model.empty())
+      throw Error(fmt::format(
+          "{}: checkpoint {}: 'pretrained' needs 'model' (the open_clip config)", path, ck.path));
+    if (!ck.model.empty()) {
+      try {
+        open_clip_model_cfg(ck.model, ck.pretrained);
+      } catch (const RegistryError& e) {
+        throw Error(fmt::format("{}: checkpoint {}: {}", path, ck.path, e.what()));
+      }
+    }
     std::error_code ec;
     if (!fs::exists(ck.path, ec))
       throw FileError(fmt::format("{}: checkpoint {} does not exist", path, ck.path));

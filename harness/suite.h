@@ -12,6 +12,8 @@ struct SuiteCheckpoint {
   std::string path;   // relative paths are relative to the suite file's folder
   std::string name;   // optional model name for the paper comparison ("ViT-B/32")
   std::string vocab;  // optional vocabulary path
+  // optional open_clip model config and pretrained tag (`--model` / `--pretrained` of eval)
+  std::string model, pretrained;
 };
 
 struct SuiteDataset {

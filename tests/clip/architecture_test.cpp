@@ -11,6 +11,7 @@
 
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
+#include "clip/open_clip_models.h"
 #include "clip/safetensors.h"
 #include "tests/support/catch.h"
 #include "tests/support/formula_weights.h"
@@ -74,9 +75,21 @@ void check_features(CLIP& model, const nlohmann::json& j, const std::string& wha
   CHECK(et < 1e-4);
 }
 
-std::string resolve_error(const Checkpoint& ck) {
+// Only the keys and shapes of `entry` (no values): enough for resolve_architecture.
+Checkpoint shapes_checkpoint(const nlohmann::json& j, const std::string& dir,
+                             const std::string& layout = "openai") {
+  Checkpoint ck;
+  ck.path = dir + "/weights.safetensors";
+  ck.format = "safetensors";
+  ck.layout = layout;
+  for (const auto& item : j.at("state_dict_shapes").items())
+    ck.state_dict[item.key()] = torch::zeros({}).expand(item.value().get<std::vector<int64_t>>());
+  return ck;
+}
+
+std::string resolve_error(const Checkpoint& ck, const ArchitectureRequest& request = {}) {
   try {
-    resolve_architecture(ck);
+    resolve_architecture(ck, request);
   } catch (const CheckpointError& e) {
     return e.what();
   }
@@ -148,6 +161,7 @@ TEST_CASE("an open_clip hub folder is read as open_clip's, not through a model.s
   // Another library's weights beside open_clip's (tiny-vit's, in HF layout with its config.json).
   std::filesystem::copy_file(test::fixture("models/tiny-vit-hf/model.safetensors"),
                              dir.file("model.safetensors"));
+  dir.write("config.json", "{ another library's config, not JSON clipbench parses");
   {
     const StateDict sd =
         test::formula_state_dict(j.at("state_dict_shapes"), test::Fill::kSplitmix64);
@@ -267,4 +281,140 @@ TEST_CASE("the tiny fixtures' clipbench config.json is read and checked against 
   moved.path = dir.file("model.safetensors");
   CHECK_THAT(resolve_error(moved), Catch::Contains(dir.file("config.json")) &&
                                        Catch::Contains("\"transformer_layers\":3"));
+}
+
+TEST_CASE("--model NAME --pretrained TAG: open_clip's built-in config and the tag's quick_gelu",
+          "[parity]") {
+  // ViT-B-32 and ViT-B-32-quickgelu have the same keys, so the same formula weights: the tag
+  // alone decides the activation, and each matches open_clip's features of its activation.
+  for (const auto& [tag, entry] : std::vector<std::pair<std::string, std::string>>{
+           {"laion2b_s34b_b79k", "ViT-B-32"}, {"openai", "ViT-B-32-quickgelu"}}) {
+    CAPTURE(tag);
+    const auto j = entry_json(entry);
+    TempDir dir;
+    ResolvedArchitecture arch;
+    CLIP model{nullptr};
+    {
+      const Checkpoint ck = formula_checkpoint(j, dir.path(), "bare.bin");
+      model = build_model(ck, &arch, {"ViT-B-32", tag});
+    }
+    CHECK(arch.source == "--model");
+    CHECK(arch.open_clip_name == "ViT-B-32:" + tag);
+    CHECK(arch.note.empty());
+    check_features(model, j, "ViT-B-32 --pretrained " + tag);
+  }
+}
+
+TEST_CASE("--model / --pretrained refuse what does not fit the weights or is not implemented",
+          "[unit]") {
+  TempDir dir;
+  const auto h14_l2 = shapes_checkpoint(entry_json("ViT-H-14-L2"), dir.path());
+  // ViT-H-14's config has 32 vision blocks; the cut fixture has 2.
+  CHECK_THAT(resolve_error(h14_l2, {"ViT-H-14", ""}),
+             Catch::Contains("model_cfg.vision_cfg.layers") && Catch::Contains("32"));
+  CHECK_THROWS_AS(resolve_architecture(h14_l2, {"ViT-H-14x", ""}), RegistryError);
+  CHECK_THROWS_WITH(resolve_architecture(h14_l2, {"ViT-H-14x", ""}), Catch::Contains("ViT-H-14"));
+  CHECK_THROWS_WITH(resolve_architecture(h14_l2, {"ViT-H-14", "laion2b"}),
+                    Catch::Contains("laion2b_s32b_b79k"));
+  CHECK_THROWS_WITH(resolve_architecture(h14_l2, {"", "openai"}), Catch::Contains("--model"));
+  // Tags whose preprocessing clipbench does not implement (yet): refused, not scored on other
+  // pixels. ViT-L-14 laion2b_s32b_b82k normalizes with 0.5 / 0.5; ViT-H-14 dfn5b squashes.
+  CHECK_THAT(resolve_error(shapes_checkpoint(entry_json("ViT-L-14"), dir.path()),
+                           {"ViT-L-14", "laion2b_s32b_b82k"}),
+             Catch::Contains("pretrained[laion2b_s32b_b82k].mean") && Catch::Contains("0.5"));
+  CHECK_THAT(
+      resolve_error(shapes_checkpoint(entry_json("ViT-H-14"), dir.path()), {"ViT-H-14", "dfn5b"}),
+      Catch::Contains("resize_mode") && Catch::Contains("squash"));
+  const auto ok = resolve_architecture(shapes_checkpoint(entry_json("ViT-H-14"), dir.path()),
+                                       {"ViT-H-14", "laion2b_s32b_b79k"});
+  CHECK(ok.config.vision_heads() == 16);
+  CHECK(ok.config.text_act == Activation::kGelu);
+  // The same for an open_clip_config.json whose preprocess_cfg is not CLIP's.
+  auto cfg = entry_json("ViT-H-14-L2").at("open_clip_config");
+  cfg["preprocess_cfg"]["mean"] = {0.5, 0.5, 0.5};
+  dir.write("open_clip_config.json", cfg.dump());
+  CHECK_THAT(resolve_error(h14_l2), Catch::Contains("preprocess_cfg.mean"));
+}
+
+TEST_CASE("the built-in open_clip table agrees with open_clip's configs and tags in the fixtures",
+          "[unit]") {
+  const auto index = test::read_json_file(test::fixture("models/open_clip/index.json"));
+  int compared = 0;
+  for (const auto& e : index) {
+    if (!e.contains("model") || !e.at("reduced").is_null()) continue;
+    CAPTURE(e.at("out"));
+    const auto j = entry_json(e.at("out").get<std::string>());
+    const std::string model = j.at("model").get<std::string>();
+    CHECK(open_clip_model_cfg(model) == j.at("open_clip_config").at("model_cfg"));
+    for (const auto& tag : j.at("pretrained_tags").items()) {
+      CAPTURE(tag.key());
+      const auto& ours = open_clip_pretrained(model, tag.key());
+      for (const char* key : {"quick_gelu", "mean", "std", "interpolation", "resize_mode"})
+        CHECK(ours.at(key) == tag.value().at(key));
+    }
+    ++compared;
+  }
+  CHECK(compared >= 20);
+  CHECK(open_clip_model_cfg("ViT-B-32", "openai").at("quick_gelu") == true);
+  CHECK(open_clip_model_cfg("ViT-B-32", "laion2b_s34b_b79k").at("quick_gelu") == false);
+  CHECK(open_clip_unsupported(open_clip_model_cfg("ViT-H-14")).empty());
+  CHECK_THAT(open_clip_unsupported(open_clip_model_cfg("ViT-M-16-alt")),
+             Catch::Contains("ls_init_value"));
+}
+
+TEST_CASE("a config.json clipbench cannot read is refused, never taken for no config", "[unit]") {
+  const Checkpoint tiny = read_checkpoint(test::fixture("models/tiny-vit/model.safetensors"));
+  auto refused_with = [&](const std::string& config_json) {
+    TempDir dir;
+    dir.write("config.json", config_json);
+    Checkpoint moved = tiny;
+    moved.path = dir.file("model.safetensors");
+    return resolve_error(moved);
+  };
+  auto config = test::read_json_file(test::fixture("models/tiny-vit/config.json"));
+  // open_clip's model config under the wrong name.
+  const auto oc = entry_json("ViT-B-32").at("open_clip_config");
+  CHECK_THAT(refused_with(oc.dump()), Catch::Contains("open_clip_config.json"));
+  CHECK_THAT(refused_with(oc.at("model_cfg").dump()), Catch::Contains("open_clip_config.json"));
+  // Neither clipbench's nor open_clip's form.
+  CHECK_THAT(refused_with(R"({"vision_act": "gelu"})"), Catch::Contains("{\"config\""));
+  // A misspelt field is named, not ignored.
+  auto typo = config;
+  typo["config"]["vision_activation"] = "gelu";
+  CHECK_THAT(refused_with(typo.dump()), Catch::Contains("vision_activation"));
+  // A head width that does not divide the width.
+  auto heads = config;
+  heads["config"]["vision_head_width"] = 48;
+  CHECK_THAT(refused_with(heads.dump()), Catch::Contains("vision_head_width 48"));
+  // A folder where the config should be is a FileError naming it.
+  TempDir dir;
+  std::filesystem::create_directory(dir.file("config.json"));
+  Checkpoint moved = tiny;
+  moved.path = dir.file("model.safetensors");
+  CHECK_THROWS_AS(resolve_architecture(moved), FileError);
+  CHECK_THROWS_WITH(resolve_architecture(moved), Catch::Contains(dir.file("config.json")));
+}
+
+TEST_CASE("a Hugging Face config.json's sizes and model_type are checked against the weights",
+          "[unit]") {
+  const auto j = entry_json("ViT-B-32");
+  auto refused = [&](nlohmann::json hf) {
+    TempDir dir;
+    dir.write("config.json", hf.dump());
+    return resolve_error(shapes_checkpoint(j, dir.path(), "huggingface"), {});
+  };
+  auto hf = j.at("hf_clip_config");
+  hf["vision_config"]["patch_size"] = 16;
+  CHECK_THAT(refused(hf), Catch::Contains("vision_config.patch_size"));
+  hf = j.at("hf_clip_config");
+  hf["text_config"]["max_position_embeddings"] = 64;
+  CHECK_THAT(refused(hf), Catch::Contains("text_config.max_position_embeddings"));
+  hf = j.at("hf_clip_config");
+  hf["model_type"] = "siglip";
+  CHECK_THAT(refused(hf), Catch::Contains("model_type"));
+  hf = j.at("hf_clip_config");
+  hf["vision_config"].erase("num_attention_heads");
+  hf["vision_config"]["hidden_size"] = 768;
+  hf["vision_config"]["num_attention_heads"] = 7;
+  CHECK_THAT(refused(hf), Catch::Contains("num_attention_heads = 7 does"));
 }

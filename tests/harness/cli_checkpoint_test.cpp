@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "clip/checkpoint.h"
@@ -192,4 +193,34 @@ TEST_CASE("embed rejects integer or non-finite image tensors and can truncate lo
                   longer + "' 2>/dev/null");
   CHECK(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out)["text_features"].size() == 1);
+}
+
+TEST_CASE("clipbench models lists open_clip's configs; --model names are checked", "[unit]") {
+  auto r = run_command(clipbench_exe() + " models --json");
+  REQUIRE(r.exit_code == 0);
+  const auto models = nlohmann::json::parse(r.out);
+  std::map<std::string, nlohmann::json> by_name;
+  for (const auto& m : models) by_name[m["model"].get<std::string>()] = m;
+  REQUIRE(by_name.count("ViT-H-14") == 1);
+  CHECK(by_name["ViT-H-14"]["supported"] == true);
+  CHECK(by_name["ViT-M-16-alt"]["supported"] == false);
+  CHECK_THAT(by_name["ViT-M-16-alt"]["unsupported"].get<std::string>(),
+             Catch::Contains("ls_init_value"));
+  bool openai_quick = false;
+  for (const auto& t : by_name["ViT-B-32"]["pretrained"])
+    if (t["tag"] == "openai") openai_quick = t["quick_gelu"] == true;
+  CHECK(openai_quick);
+  r = run_command(clipbench_exe() + " models");
+  CHECK(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("--pretrained laion2b_s32b_b79k") &&
+                        Catch::Contains("configs supported"));
+
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --model ViT-B-32x 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("ViT-B-32x") && Catch::Contains("ViT-B-32"));
+  // tiny-vit's shapes are not ViT-B-32's: the config's first contradicted size is named.
+  r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --model ViT-B-32 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("--model ViT-B-32") && Catch::Contains("model_cfg."));
 }

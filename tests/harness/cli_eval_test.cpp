@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "harness/sha256.h"
 #include "reports/result_record.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
@@ -338,4 +339,32 @@ TEST_CASE("a suite's precision is validated and names the suite", "[unit]") {
                         Catch::Contains("cuda"));
   CHECK_THAT(r.out, !Catch::Contains("job(s) failed"));
   CHECK_FALSE(fs::exists(dir.file("out")));
+}
+
+TEST_CASE("the same weights read with another activation are another model: no resume across",
+          "[unit]") {
+  clipbench::test::TempDir dir;
+  fs::create_directories(dir.file("m"));
+  fs::copy_file(fixture("models/tiny-vit/model.safetensors"), dir.file("m/model.safetensors"));
+  auto config = nlohmann::json::parse(std::ifstream(fixture("models/tiny-vit/config.json")));
+  std::ofstream(dir.file("m/config.json")) << config.dump();
+  const std::string out = dir.file("out");
+  const std::string cmd = eval_command(dir.file("m/model.safetensors"), out, "--prompts raw");
+  auto r = run_command(cmd);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  const auto quick = records_by_name(out);
+  REQUIRE(quick.size() == 1);
+  // The file hash is the identity of an openai/CLIP-rule model, as before.
+  CHECK(quick.begin()->second.checkpoint_hash ==
+        clipbench::harness::sha256_path(dir.file("m/model.safetensors")));
+  config["config"]["vision_act"] = "gelu";
+  config["config"]["text_act"] = "gelu";
+  std::ofstream(dir.file("m/config.json")) << config.dump();
+  r = run_command(cmd);
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, !Catch::Contains("already done"));
+  const auto both = records_by_name(out);
+  CHECK(both.size() == 2);
 }

@@ -1,0 +1,91 @@
+// `clipbench models`: the built-in open_clip model configs and pretrained tags, and whether
+// clipbench's encoders and preprocessing implement each.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "clip/architecture.h"
+#include "clip/open_clip_models.h"
+#include "harness/cli_commands.h"
+#include "harness/cli_common.h"
+
+namespace clipbench::cli {
+namespace {
+
+// Why clipbench cannot evaluate `tag`'s weights with its preprocessing, or "".
+std::string tag_unsupported(const nlohmann::json& tag) {
+  if (tag.contains("resize_mode") && tag.at("resize_mode") != "shortest")
+    return "resize_mode " + tag.at("resize_mode").get<std::string>();
+  if (tag.contains("interpolation") && tag.at("interpolation") != "bicubic")
+    return "interpolation " + tag.at("interpolation").get<std::string>();
+  const nlohmann::json clip_mean = {0.48145466, 0.4578275, 0.40821073};
+  const nlohmann::json clip_std = {0.26862954, 0.26130258, 0.27577711};
+  if (tag.contains("mean") && tag.at("mean") != clip_mean) return "mean " + tag.at("mean").dump();
+  if (tag.contains("std") && tag.at("std") != clip_std) return "std " + tag.at("std").dump();
+  return "";
+}
+
+nlohmann::json models_json() {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& name : open_clip_model_names()) {
+    const std::string why = open_clip_unsupported(open_clip_model_cfg(name));
+    nlohmann::json tags = nlohmann::json::array();
+    for (const auto& tag : open_clip_pretrained_tags(name)) {
+      const auto& p = open_clip_pretrained(name, tag);
+      const std::string tag_why = tag_unsupported(p);
+      tags.push_back({{"tag", tag},
+                      {"quick_gelu", p.at("quick_gelu")},
+                      {"supported", why.empty() && tag_why.empty()},
+                      {"unsupported", tag_why}});
+    }
+    out.push_back(
+        {{"model", name}, {"supported", why.empty()}, {"unsupported", why}, {"pretrained", tags}});
+  }
+  return out;
+}
+
+std::string models_text(const nlohmann::json& models) {
+  std::string text =
+      fmt::format("open_clip model configs built in ({})\n", open_clip_models_source());
+  size_t supported = 0;
+  for (const auto& m : models) {
+    supported += m.at("supported").get<bool>();
+    text += fmt::format("{:<36} {}\n", m.at("model").get<std::string>(),
+                        m.at("supported").get<bool>()
+                            ? "supported"
+                            : "not implemented: " + m.at("unsupported").get<std::string>());
+    for (const auto& t : m.at("pretrained")) {
+      if (!m.at("supported").get<bool>()) continue;
+      text += fmt::format(
+          "  --pretrained {:<34} {}{}\n", t.at("tag").get<std::string>(),
+          t.at("quick_gelu").get<bool>() ? "QuickGELU" : "nn.GELU",
+          t.at("supported").get<bool>()
+              ? ""
+              : ", preprocessing not implemented: " + t.at("unsupported").get<std::string>());
+    }
+  }
+  text += fmt::format("{} of {} configs supported; use: --model NAME [--pretrained TAG]", supported,
+                      models.size());
+  return text;
+}
+
+}  // namespace
+
+void add_models_command(CLI::App& app) {
+  auto* cmd = app.add_subcommand(
+      "models",
+      "List the built-in open_clip model configs (for --model) and their pretrained tags (for "
+      "--pretrained): activation, and whether clipbench implements the architecture and the "
+      "tag's preprocessing");
+  auto json = std::make_shared<bool>(false);
+  auto out = std::make_shared<std::string>();
+  cmd->add_flag("--json", *json, "JSON instead of text");
+  cmd->add_option("--out", *out, "Write here instead of stdout");
+  cmd->callback([=] {
+    const auto models = models_json();
+    write_output(*out, *json ? models.dump(1) : models_text(models));
+  });
+}
+
+}  // namespace clipbench::cli
