@@ -151,6 +151,10 @@ void check_open_clip_options(const json& model_cfg, const std::string& file,
   if (!top.has("vision_cfg") || !top.has("text_cfg"))
     top.fail("", "needs 'vision_cfg' and 'text_cfg' objects");
   const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
+  if (v.has("timm_model_name"))
+    v.fail("timm_model_name", fmt::format("= {}: a timm image tower, which clipbench does not "
+                                          "implement (yet)",
+                                          v.at("timm_model_name").dump()));
   v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio"},
                {"patch_dropout"},
                {{"ls_init_value", json()},
@@ -163,6 +167,10 @@ void check_open_clip_options(const json& model_cfg, const std::string& file,
                 {"input_patchnorm", false},
                 {"timm_model_name", json()}});
   const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
+  if (t.has("hf_model_name"))
+    t.fail("hf_model_name", fmt::format("= {}: a Hugging Face text tower, which clipbench does not "
+                                        "implement (yet)",
+                                        t.at("hf_model_name").dump()));
   t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio"}, {},
                {{"ls_init_value", json()},
                 {"hf_model_name", json()},
@@ -372,6 +380,16 @@ json clipbench_config_of(const json& j, const std::string& file) {
 
 }  // namespace
 
+std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained) {
+  try {
+    check_preprocess(pretrained, "pretrained", "pretrained");
+  } catch (const CheckpointError& e) {
+    const std::string what = e.what();
+    return what.substr(what.find(": ") + 2);
+  }
+  return "";
+}
+
 std::string open_clip_unsupported(const nlohmann::json& model_cfg) {
   try {
     check_open_clip_options(model_cfg, "model_cfg", "model_cfg");
@@ -398,8 +416,9 @@ std::string describe_config(const CLIPConfig& config) {
                      config.image_resolution);
 }
 
-ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
-                                          const ArchitectureRequest& request) {
+namespace {
+
+ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureRequest& request) {
   if (request.model.empty() && !request.pretrained.empty())
     throw Error(fmt::format("--pretrained {}: give the open_clip model config with --model too",
                             request.pretrained));
@@ -426,6 +445,7 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
   if (!request.model.empty()) {
     const json model_cfg = open_clip_model_cfg(request.model, request.pretrained);
     r.source = "--model";
+    r.open_clip_tag = request.pretrained;
     r.open_clip_name =
         request.pretrained.empty() ? request.model : request.model + ":" + request.pretrained;
     const std::string where = fmt::format(
@@ -457,7 +477,17 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
       if (p.has("size") && image_size_of(p, "size") != c.image_resolution)
         p.fail("size", fmt::format("is {}, but the weights take {} x {} images",
                                    p.at("size").dump(), c.image_resolution, c.image_resolution));
+      if (p.has("from_tag") && p.at("from_tag").is_string())
+        r.open_clip_tag = p.at("from_tag").get<std::string>();
     }
+    // open_clip's name: the built-in config this model_cfg is, and the tag it came from.
+    std::string name = describe_config(c);
+    for (const auto& known : open_clip_model_names())
+      if (open_clip_model_cfg(known) == j.at("model_cfg")) {
+        name = known;
+        break;
+      }
+    r.open_clip_name = r.open_clip_tag.empty() ? name : name + ":" + r.open_clip_tag;
   } else if (ck.layout == "huggingface" && fs::exists(config_json, ec)) {
     r.source = "huggingface config.json";
     r.source_path = config_json.string();
@@ -508,10 +538,10 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
     r.note = fmt::format(
         "{}: no config beside the weights; its shapes are OpenAI's {}, so openai/CLIP's "
         "QuickGELU and width / 64 heads are assumed. An open_clip checkpoint of this shape "
-        "trained with nn.GELU (e.g. open_clip's non-quickgelu {} tags) computes other "
+        "trained with nn.GELU (most of open_clip's LAION / DataComp tags) computes other "
         "features: pass --model NAME --pretrained TAG (`clipbench models` lists them) or put its "
         "open_clip_config.json beside the weights",
-        ck.path, *released, describe_config(c));
+        ck.path, *released);
   } else {
     throw CheckpointError(fmt::format(
         "{}: a bare state dict of a {} model ({} image tower, text width {}), which is not one "
@@ -542,6 +572,28 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
                        "shape of visual.transformer.resblocks.0.mlp.c_fc.weight"});
   r.facts.push_back({"text_mlp_width", std::to_string(c.transformer_mlp_width),
                      "shape of transformer.resblocks.0.mlp.c_fc.weight"});
+  return r;
+}
+
+}  // namespace
+
+ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
+                                          const ArchitectureRequest& request) {
+  ResolvedArchitecture r = resolve_impl(ck, request);
+  if (request.model.empty()) return r;
+  // A config beside the weights as well: it must agree with --model (and is itself checked).
+  const fs::path dir = fs::path(ck.path).parent_path();
+  std::error_code ec;
+  if (!fs::exists(dir / "open_clip_config.json", ec) && !fs::exists(dir / "config.json", ec))
+    return r;
+  const ResolvedArchitecture beside = resolve_impl(ck, {});
+  if (beside.config != r.config)
+    throw CheckpointError(fmt::format(
+        "{}: --model {}{} and {} describe these weights differently ({} vs {}): drop --model, "
+        "or fix or remove the file",
+        ck.path, request.model,
+        request.pretrained.empty() ? "" : " --pretrained " + request.pretrained, beside.source_path,
+        to_json(r.config).dump(), to_json(beside.config).dump()));
   return r;
 }
 

@@ -36,8 +36,11 @@ struct ResolvedArchitecture {
   // A line for the log when the facts are openai/CLIP's rules applied to a bare state dict (a
   // released architecture): what was assumed and how to override it. Empty otherwise.
   std::string note;
-  // open_clip's name of the model, "NAME" or "NAME:TAG", when `--model` gave it; "" otherwise.
+  // open_clip's name of the model, "NAME" or "NAME:TAG": from `--model` / `--pretrained`, or for
+  // an open_clip_config.json the built-in config whose model_cfg it equals (else
+  // describe_config) and its preprocess_cfg.from_tag; "" for other sources.
   std::string open_clip_name;
+  std::string open_clip_tag;  // the TAG of open_clip_name, or ""
 };
 
 // Resolves `ck`'s architecture (ck.path: the weights file read, ck.layout, ck.format), from the
@@ -55,20 +58,25 @@ struct ResolvedArchitecture {
 //   4. an OpenAI TorchScript archive: openai/CLIP's model (QuickGELU, heads = width / 64);
 //   5. a bare state dict whose shapes are one of OpenAI's nine released architectures:
 //      openai/CLIP's rules, with `note` saying so and how to supply a config instead.
-// Every size a config states must equal the shapes'. Throws CheckpointError naming the file and
-// the field for a config that contradicts the shapes, asks for something these encoders do not
-// implement (layer scale, another pooling, a Hugging Face text tower, a preprocess_cfg / tag whose
-// mean, std, interpolation or resize_mode is not CLIP's bicubic shortest-side; open_clip config
-// keys are checked against the list this function understands, so an unknown key is refused, not
-// ignored), or cannot be parsed; and for a bare state dict of any other architecture, naming the
-// facts that are missing and the files that supply them. Throws RegistryError (near matches) for
-// an unknown `request.model` or `request.pretrained`, Error for a pretrained tag without a model.
+// Every size a config states must equal the shapes'. With `request.model` and a config beside the
+// weights too, both are resolved and must give the same architecture (else CheckpointError naming
+// both): the command line never silently overrides a file that describes the weights. Throws
+// CheckpointError naming the file and the field for a config that contradicts the shapes, asks for
+// something these encoders do not implement (layer scale, another pooling, a Hugging Face text
+// tower, a preprocess_cfg / tag whose mean, std, interpolation or resize_mode is not CLIP's bicubic
+// shortest-side; open_clip config keys are checked against the list this function understands, so
+// an unknown key is refused, not ignored), or cannot be parsed; and for a bare state dict of any
+// other architecture, naming the facts that are missing and the files that supply them. Throws
+// RegistryError (near matches) for an unknown `request.model` or `request.pretrained`, Error for a
+// pretrained tag without a model.
 ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
                                           const ArchitectureRequest& request = {});
 
 // "" when every option of an open_clip `model_cfg` is one these encoders implement; otherwise why
 // not (the first unimplemented option, by its dotted key), as resolve_architecture would refuse it.
 std::string open_clip_unsupported(const nlohmann::json& model_cfg);
+// The same for a pretrained tag's preprocessing (clip/open_clip_models.h open_clip_pretrained).
+std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained);
 
 // The released OpenAI model (clip.load() name, "ViT-B/32") whose architecture equals `config`
 // (clip/data/released_models.json; activations and head widths included), or nullopt.

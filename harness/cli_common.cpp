@@ -103,12 +103,18 @@ void add_version_command(CLI::App& app) {
 }
 
 void add_model_options(CLI::App* cmd, ArchitectureRequest& request) {
+  const auto not_empty = [](const std::string& s) {
+    return s.empty() ? std::string("must not be empty") : std::string();
+  };
   cmd->add_option("--model", request.model,
                   "open_clip model config (ViT-B-32, ViT-H-14, RN50, ...; `clipbench models`): its "
-                  "activation and head counts, for weights without a config beside them");
+                  "activation and head counts, for weights without a config beside them (one "
+                  "beside them must agree)")
+      ->check(not_empty);
   cmd->add_option("--pretrained", request.pretrained,
                   "open_clip pretrained tag of --model (openai, laion2b_s34b_b79k, ...): its "
-                  "quick_gelu decides the activation");
+                  "quick_gelu decides the activation")
+      ->check(not_empty);
 }
 
 }  // namespace clipbench::cli

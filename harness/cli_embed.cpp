@@ -207,8 +207,10 @@ void add_embed_command(CLI::App& app) {
       "un-normalized image_features, text_features, "
       "logit_scale (the stored log value) and, with both, logits_per_image, as JSON");
   auto o = std::make_shared<EmbedOptions>();
-  cmd->add_option("--checkpoint", o->checkpoint,
-                  "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
+  cmd->add_option(
+         "--checkpoint", o->checkpoint,
+         "OpenAI .pt, torch.save .pt/.bin, .safetensors, a Hugging Face model folder or an "
+         "open_clip hub folder")
       ->required();
   add_model_options(cmd, o->architecture);
   cmd->add_option(

@@ -62,8 +62,10 @@ void add_eval_command(CLI::App& app) {
       "and the dataset's prompt ensemble); one result record per dataset and prompt mode in "
       "--out");
   auto c = std::make_shared<EvalCommand>();
-  cmd->add_option("--checkpoint", c->checkpoint,
-                  "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
+  cmd->add_option(
+         "--checkpoint", c->checkpoint,
+         "OpenAI .pt, torch.save .pt/.bin, .safetensors, a Hugging Face model folder or an "
+         "open_clip hub folder")
       ->required();
   add_model_options(cmd, c->architecture);
   cmd->add_option("--dataset", c->datasets,

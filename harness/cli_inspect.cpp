@@ -46,8 +46,10 @@ void add_inspect_command(CLI::App& app) {
   auto checkpoint = std::make_shared<std::string>();
   auto out = std::make_shared<std::string>();
   auto request = std::make_shared<ArchitectureRequest>();
-  cmd->add_option("--checkpoint", *checkpoint,
-                  "OpenAI .pt, torch.save .pt/.bin, .safetensors, or a Hugging Face model folder")
+  cmd->add_option(
+         "--checkpoint", *checkpoint,
+         "OpenAI .pt, torch.save .pt/.bin, .safetensors, a Hugging Face model folder or an "
+         "open_clip hub folder")
       ->required();
   add_model_options(cmd, *request);
   cmd->add_option("--out", *out, "Write the JSON here instead of stdout");

@@ -13,19 +13,6 @@
 namespace clipbench::cli {
 namespace {
 
-// Why clipbench cannot evaluate `tag`'s weights with its preprocessing, or "".
-std::string tag_unsupported(const nlohmann::json& tag) {
-  if (tag.contains("resize_mode") && tag.at("resize_mode") != "shortest")
-    return "resize_mode " + tag.at("resize_mode").get<std::string>();
-  if (tag.contains("interpolation") && tag.at("interpolation") != "bicubic")
-    return "interpolation " + tag.at("interpolation").get<std::string>();
-  const nlohmann::json clip_mean = {0.48145466, 0.4578275, 0.40821073};
-  const nlohmann::json clip_std = {0.26862954, 0.26130258, 0.27577711};
-  if (tag.contains("mean") && tag.at("mean") != clip_mean) return "mean " + tag.at("mean").dump();
-  if (tag.contains("std") && tag.at("std") != clip_std) return "std " + tag.at("std").dump();
-  return "";
-}
-
 nlohmann::json models_json() {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& name : open_clip_model_names()) {
@@ -33,11 +20,11 @@ nlohmann::json models_json() {
     nlohmann::json tags = nlohmann::json::array();
     for (const auto& tag : open_clip_pretrained_tags(name)) {
       const auto& p = open_clip_pretrained(name, tag);
-      const std::string tag_why = tag_unsupported(p);
+      const std::string tag_why = open_clip_preprocess_unsupported(p);
       tags.push_back({{"tag", tag},
                       {"quick_gelu", p.at("quick_gelu")},
                       {"supported", why.empty() && tag_why.empty()},
-                      {"unsupported", tag_why}});
+                      {"unsupported", !why.empty() ? "model config: " + why : tag_why}});
     }
     out.push_back(
         {{"model", name}, {"supported", why.empty()}, {"unsupported", why}, {"pretrained", tags}});
@@ -56,7 +43,10 @@ std::string models_text(const nlohmann::json& models) {
                             ? "supported"
                             : "not implemented: " + m.at("unsupported").get<std::string>());
     for (const auto& t : m.at("pretrained")) {
-      if (!m.at("supported").get<bool>()) continue;
+      if (!m.at("supported").get<bool>()) {
+        text += fmt::format("  --pretrained {}\n", t.at("tag").get<std::string>());
+        continue;
+      }
       text += fmt::format(
           "  --pretrained {:<34} {}{}\n", t.at("tag").get<std::string>(),
           t.at("quick_gelu").get<bool>() ? "QuickGELU" : "nn.GELU",

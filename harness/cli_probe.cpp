@@ -49,10 +49,10 @@ void run_probe(ProbeCommand& c) {
     ResolvedArchitecture architecture;
     CLIP model = build_model(ck, &architecture, c.architecture);
     if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
-    const std::string name = harness::model_name(architecture, c.architecture, c.name);
+    const std::string name = harness::model_name(architecture, c.name);
     fx = harness::clip_feature_extractor(
         model, name,
-        harness::model_identity_hash(harness::sha256_path(c.checkpoint), model->config()));
+        harness::model_identity_hash(harness::sha256_path(c.checkpoint), architecture));
     c.options.checkpoint = c.checkpoint;
   } else {
     baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);

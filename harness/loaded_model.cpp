@@ -13,21 +13,25 @@
 
 namespace clipbench::harness {
 
-std::string model_identity_hash(const std::string& file_hash, const CLIPConfig& config) {
+std::string model_identity_hash(const std::string& file_hash,
+                                const ResolvedArchitecture& architecture) {
+  const CLIPConfig& config = architecture.config;
   CLIPConfig openai = config;
   openai.vision_act = openai.text_act = Activation::kQuickGelu;
   openai.vision_head_width = 64;
   openai.transformer_heads = openai.transformer_width / 64;
   openai.vision_mlp_width = openai.is_vit() ? 4 * openai.vision_width : 0;
   openai.transformer_mlp_width = 4 * openai.transformer_width;
-  if (openai == config) return file_hash;
-  return sha256_string(file_hash + "\n" + to_json(config).dump());
+  if (openai == config && architecture.open_clip_name.empty()) return file_hash;
+  return sha256_string(file_hash + "\n" + to_json(config).dump() + "\n" +
+                       architecture.open_clip_name);
 }
 
-std::string model_name(const ResolvedArchitecture& architecture, const ArchitectureRequest& request,
-                       const std::string& given, bool* released) {
+std::string model_name(const ResolvedArchitecture& architecture, const std::string& given,
+                       bool* released) {
   auto openai = released_model_name(architecture.config);
-  if (!architecture.open_clip_name.empty() && request.pretrained != "openai") openai.reset();
+  if (!architecture.open_clip_name.empty() && architecture.open_clip_tag != "openai")
+    openai.reset();
   if (released) *released = openai.has_value() || !given.empty();
   return !given.empty()                         ? given
          : openai                               ? *openai
@@ -45,7 +49,7 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   ResolvedArchitecture architecture;
   m.model = build_model(ck, &architecture, request);
   if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
-  m.name = model_name(architecture, request, name, &m.released);
+  m.name = model_name(architecture, name, &m.released);
   if (device == "cpu") {
     m.device = "cpu";
   } else if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
@@ -77,7 +81,7 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
         "vocabulary {} has {} tokens, but the checkpoint {} has {} token embedding rows: the "
         "vocabulary does not belong to this model (truncated, or another tokenizer's?)",
         vocab_path, m.tokenizer->vocab_size(), checkpoint, rows));
-  m.checkpoint_hash = model_identity_hash(sha256_path(checkpoint), m.model->config());
+  m.checkpoint_hash = model_identity_hash(sha256_path(checkpoint), architecture);
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);
   return m;

@@ -28,19 +28,21 @@ struct LoadedModel {
 };
 
 // The identity of the model evaluated, for result records and caches: `file_hash` (sha256_path of
-// the checkpoint) when `config` follows openai/CLIP's rules (QuickGELU, width / 64 heads, 4x MLP:
-// every earlier record keeps its name), else the sha256 of file_hash and to_json(config), so the
-// same weights under another activation or head count are another model and never resume or reuse
-// features of the first.
-std::string model_identity_hash(const std::string& file_hash, const CLIPConfig& config);
+// the checkpoint) when the config follows openai/CLIP's rules (QuickGELU, width / 64 heads, 4x MLP)
+// and no open_clip name was resolved (every earlier record keeps its name), else the sha256 of
+// file_hash, to_json(config) and the open_clip name, so the same weights under another activation,
+// head count or open_clip tag are another model and never resume or reuse the first's records
+// or features.
+std::string model_identity_hash(const std::string& file_hash,
+                                const ResolvedArchitecture& architecture);
 
 // The name results carry: `given` when set; else OpenAI's released name when the architecture is
-// one (unless `request` named another open_clip model than its "openai" tag: a QuickGELU MetaCLIP
+// one (unless an open_clip name was resolved with another tag than "openai": a QuickGELU MetaCLIP
 // ViT-B-32 has OpenAI's architecture but is not OpenAI's model); else open_clip's "NAME[:TAG]";
 // else describe_config. `released`, when given, says whether the name is a released model's or
 // was given (the paper comparison uses it).
-std::string model_name(const ResolvedArchitecture& architecture, const ArchitectureRequest& request,
-                       const std::string& given, bool* released = nullptr);
+std::string model_name(const ResolvedArchitecture& architecture, const std::string& given,
+                       bool* released = nullptr);
 
 // Reads the checkpoint (any supported format), resolves its architecture (clip/architecture.h:
 // configs beside the weights; a bare state dict of an architecture that is not OpenAI's is refused

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "clip/architecture.h"
 #include "clip/errors.h"
 #include "clip/open_clip_models.h"
 #include "clip/precision.h"
@@ -112,6 +113,12 @@ Suite load_suite(const std::string& path) {
       ck.name = get<std::string>(c, "name", "", path);
       ck.model = get<std::string>(c, "model", "", path);
       ck.pretrained = get<std::string>(c, "pretrained", "", path);
+      for (const char* key : {"model", "pretrained"})
+        if (c.contains(key) && c.at(key) == "")
+          throw Error(
+              fmt::format("{}: checkpoint '{}' is empty (omit it, or name the open_clip "
+                          "config / tag)",
+                          path, key));
       ck.vocab = resolve(base, get<std::string>(c, "vocab", "", path));
     } else {
       throw Error(fmt::format("{}: a checkpoint is a path or an object", path));
@@ -121,11 +128,21 @@ Suite load_suite(const std::string& path) {
       throw Error(fmt::format(
           "{}: checkpoint {}: 'pretrained' needs 'model' (the open_clip config)", path, ck.path));
     if (!ck.model.empty()) {
+      std::string unsupported;
       try {
-        open_clip_model_cfg(ck.model, ck.pretrained);
+        unsupported = open_clip_unsupported(open_clip_model_cfg(ck.model, ck.pretrained));
+        if (unsupported.empty() && !ck.pretrained.empty())
+          unsupported =
+              open_clip_preprocess_unsupported(open_clip_pretrained(ck.model, ck.pretrained));
       } catch (const RegistryError& e) {
         throw Error(fmt::format("{}: checkpoint {}: {}", path, ck.path, e.what()));
       }
+      if (!unsupported.empty())
+        throw Error(fmt::format(
+            "{}: checkpoint {}: model {}{} is not implemented: {} (see "
+            "`clipbench models`)",
+            path, ck.path, ck.model, ck.pretrained.empty() ? "" : " --pretrained " + ck.pretrained,
+            unsupported));
     }
     std::error_code ec;
     if (!fs::exists(ck.path, ec))

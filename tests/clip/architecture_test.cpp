@@ -121,6 +121,13 @@ TEST_CASE("open_clip_config.json: GELU towers and real head widths match open_cl
       model = build_model(ck, &arch);
     }
     CHECK(arch.source == "open_clip_config.json");
+    // open_clip's name: the built-in config this model_cfg is, with the tag it came from.
+    if (j.at("reduced").is_null()) {
+      const auto& pre = j.at("open_clip_config").at("preprocess_cfg");
+      CHECK(arch.open_clip_name ==
+            j.at("model").get<std::string>() +
+                (pre.contains("from_tag") ? ":" + pre.at("from_tag").get<std::string>() : ""));
+    }
     const auto& d = j.at("derived");
     const std::string text_act = d.at("text").at("act") == "QuickGELU" ? "quick_gelu" : "gelu";
     CHECK(activation_name(model->config().text_act) == text_act);
@@ -417,4 +424,22 @@ TEST_CASE("a Hugging Face config.json's sizes and model_type are checked against
   hf["vision_config"]["hidden_size"] = 768;
   hf["vision_config"]["num_attention_heads"] = 7;
   CHECK_THAT(refused(hf), Catch::Contains("num_attention_heads = 7 does"));
+}
+
+TEST_CASE("--model with a config beside the weights: both must describe the same model", "[unit]") {
+  const auto j = entry_json("ViT-B-32");
+  TempDir dir;
+  dir.write("open_clip_config.json", j.at("open_clip_config").dump());  // GELU
+  const Checkpoint ck = shapes_checkpoint(j, dir.path());
+  const auto agree = resolve_architecture(ck, {"ViT-B-32", "laion2b_s34b_b79k"});
+  CHECK(agree.open_clip_name == "ViT-B-32:laion2b_s34b_b79k");
+  CHECK_THAT(resolve_error(ck, {"ViT-B-32", "openai"}),
+             Catch::Contains("--model ViT-B-32 --pretrained openai") &&
+                 Catch::Contains(dir.file("open_clip_config.json")));
+  // A file that is itself refused is not bypassed by --model.
+  auto cfg = j.at("open_clip_config");
+  cfg["preprocess_cfg"]["mean"] = {0.5, 0.5, 0.5};
+  dir.write("open_clip_config.json", cfg.dump());
+  CHECK_THAT(resolve_error(ck, {"ViT-B-32", "laion2b_s34b_b79k"}),
+             Catch::Contains("preprocess_cfg.mean"));
 }

@@ -216,6 +216,9 @@ TEST_CASE("clipbench models lists open_clip's configs; --model names are checked
                         Catch::Contains("configs supported"));
 
   const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --model '' 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("--model") && Catch::Contains("empty"));
   r = run_command(clipbench_exe() + " inspect --checkpoint " + ck + " --model ViT-B-32x 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("ViT-B-32x") && Catch::Contains("ViT-B-32"));

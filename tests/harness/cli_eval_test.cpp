@@ -227,6 +227,16 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
   const auto bad = run_command(clipbench_exe() + " run --suite " + dir.file("bad.json") + " 2>&1");
   CHECK(bad.exit_code == 2);
   CHECK_THAT(bad.out, Catch::Contains("colour"));
+  // An open_clip model clipbench does not implement is refused when the suite is read, not when
+  // its job runs.
+  auto unsupported = suite;
+  unsupported["checkpoints"][0]["model"] = "ViT-L-14";
+  unsupported["checkpoints"][0]["pretrained"] = "laion2b_s32b_b82k";  // mean / std 0.5
+  std::ofstream(dir.file("unsupported.json")) << unsupported.dump(1);
+  const auto refused =
+      run_command(clipbench_exe() + " run --suite " + dir.file("unsupported.json") + " 2>&1");
+  CHECK(refused.exit_code == 2);
+  CHECK_THAT(refused.out, Catch::Contains("unsupported.json") && Catch::Contains("mean"));
 }
 
 namespace {
