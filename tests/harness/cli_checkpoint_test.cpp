@@ -146,7 +146,7 @@ TEST_CASE("clipbench embed --image preprocesses files at the checkpoint's resolu
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("/no/such.jpg") != std::string::npos);
   clipbench::test::TempDir dir;
-  const auto bad = dir.write("bad.jpg", std::string("\xff\xd8\xff\xe0 not really a jpeg", 26));
+  const auto bad = dir.write("bad.jpg", std::string("\xff\xd8\xff\xe0 not really a jpeg"));
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image " + bad + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK(r.out.find(bad) != std::string::npos);
