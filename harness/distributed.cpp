@@ -280,6 +280,12 @@ void ProcessGroup::barrier(const std::string& what) {
 
 #else  // !CLIPBENCH_WITH_C10D
 
+#ifndef CLIPBENCH_C10D_OFF_REASON
+#define CLIPBENCH_C10D_OFF_REASON "c10d/Gloo was not configured"
+#endif
+// Why configure left c10d out (harness/CMakeLists.txt), for the error a data-parallel run gets.
+constexpr const char* kC10dOffReason = CLIPBENCH_C10D_OFF_REASON;
+
 bool distributed_available() { return false; }
 
 struct ProcessGroup::Impl {};
@@ -288,10 +294,8 @@ ProcessGroup::ProcessGroup(const DistributedContext& ctx, std::chrono::milliseco
     : ctx_(ctx), timeout_(timeout) {
   throw DistributedError(fmt::format(
       "world size {} ({} environment) asks for a data-parallel run, but this clipbench was built "
-      "without c10d/Gloo (LibTorch's torch/csrc/distributed/c10d headers or gloo's headers were "
-      "not "
-      "found at configure time; on Debian install libgloo-dev and reconfigure)",
-      ctx.world_size, ctx.source));
+      "without c10d/Gloo: {} (harness/CMakeLists.txt)",
+      ctx.world_size, ctx.source, kC10dOffReason));
 }
 
 ProcessGroup::~ProcessGroup() = default;

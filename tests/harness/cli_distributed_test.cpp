@@ -88,6 +88,8 @@ nlohmann::json report_json(const std::string& results) {
 
 }  // namespace
 
+#ifdef CLIPBENCH_WITH_C10D
+
 TEST_CASE("eval as 2 Gloo ranks on loopback equals the single-process run", "[parity]") {
   clipbench::test::TempDir dir;
   const std::string single = dir.file("single"), dist = dir.file("dist");
@@ -205,6 +207,25 @@ TEST_CASE("a rank that dies makes the other fail with an error naming rank and t
   CHECK_THAT(ranks[0].out, Catch::Contains("timeout of 20 s"));
   CHECK((!fs::exists(out) || clipbench::reports::read_results(out).empty()));
 }
+
+#else  // !CLIPBENCH_WITH_C10D
+
+TEST_CASE("a build without c10d/Gloo refuses a 2-rank eval, naming why", "[unit]") {
+  // harness/CMakeLists.txt leaves c10d out when LibTorch's gloo headers are missing or not the
+  // gloo LibTorch runs (a pip LibTorch); each rank must then stop with that reason, not hang.
+  clipbench::test::TempDir dir;
+  const int port = clipbench::test::free_port();
+  const auto ranks = run_ranks({rank_env(0, 2, port) + clipbench_exe() + eval_args(dir.file("a")),
+                                rank_env(1, 2, port) + clipbench_exe() + eval_args(dir.file("b"))});
+  for (const auto& r : ranks) {
+    INFO(r.out);
+    CHECK(r.exit_code != 0);
+    CHECK_THAT(r.out, Catch::Contains("built without c10d/Gloo: "));
+    CHECK_THAT(r.out, Catch::Contains("world size 2"));
+  }
+}
+
+#endif  // CLIPBENCH_WITH_C10D
 
 TEST_CASE("WORLD_SIZE without MASTER_ADDR is bad input, not a hang", "[unit]") {
   const auto r = run_command("env RANK=0 WORLD_SIZE=2 " + clipbench_exe() + " eval --checkpoint " +

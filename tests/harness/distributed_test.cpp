@@ -152,6 +152,8 @@ TEST_CASE("shard ranges deal whole batches out contiguously and partition the sp
   CHECK_THROWS(shard_range(10, 2, 2, 2));
 }
 
+#ifdef CLIPBENCH_WITH_C10D
+
 TEST_CASE("Gloo gathers variable-length tensors on rank 0 over loopback", "[unit]") {
   REQUIRE(clipbench::harness::distributed_available());
   const auto timeout = std::chrono::seconds(30);
@@ -228,3 +230,14 @@ TEST_CASE("ranks out of step or missing fail with a DistributedError instead of 
     }
   }
 }
+
+#else  // !CLIPBENCH_WITH_C10D
+
+TEST_CASE("a build without c10d/Gloo refuses a process group, naming why", "[unit]") {
+  CHECK_FALSE(clipbench::harness::distributed_available());
+  CHECK_THROWS_WITH(ProcessGroup(loopback(0, 2, 29500), std::chrono::seconds(1)),
+                    Catch::Contains("built without c10d/Gloo: ") &&
+                        Catch::Contains("world size 2 (test environment)"));
+}
+
+#endif  // CLIPBENCH_WITH_C10D

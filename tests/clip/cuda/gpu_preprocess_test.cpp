@@ -63,9 +63,9 @@ TEST_CASE("nvJPEG + GPU preprocessing against libjpeg-turbo + CPU preprocessing"
   REQUIRE(cuda::nvjpeg_available());
   cuda::NvjpegBatchDecoder decoder(4);
   cuda::GpuPreprocessor gpu(224);
-  const std::vector<std::string> names = {fixture("preprocess/p01_photo_jpeg.jpg"),
-                                          fixture("preprocess/p02_photo2_jpeg.jpg"),
-                                          fixture("preprocess/p10_portrait_jpeg.jpg")};
+  const std::vector<std::string> names = {test::fixture("preprocess/p01_photo_jpeg.jpg"),
+                                          test::fixture("preprocess/p02_photo2_jpeg.jpg"),
+                                          test::fixture("preprocess/p10_portrait_jpeg.jpg")};
   std::vector<std::vector<uint8_t>> bytes;
   std::vector<const std::vector<uint8_t>*> files;
   for (const auto& n : names) bytes.push_back(read_bytes(n));
