@@ -108,14 +108,16 @@ def formula_u(name, numel):
     return v.astype(np.float64) / 2.0 ** 32 - 0.5
 
 
-def formula_tensor(name, shape):
-    """fixtures/README.md, models/full: every tensor of a state dict from its key and shape."""
+def formula_tensor(name, shape, u_of=None):
+    """fixtures/README.md, models/full: every tensor of a state dict from its key and shape.
+
+    u_of(name, numel): the u_i sequence; formula 1's formula_u by default (models/open_clip: formula 2)."""
     numel = int(np.prod(shape)) if shape else 1
     if name.endswith("num_batches_tracked"):
         return np.zeros(shape, np.float32)
     if name.endswith("logit_scale"):
         return np.full(shape, np.log(100.0), np.float32)
-    u = formula_u(name, numel)
+    u = (u_of or formula_u)(name, numel)
     if name.endswith("running_var"):
         v = 1 + 0.5 * (u + 0.5)
     elif name.endswith("running_mean") or name.endswith("bias"):
