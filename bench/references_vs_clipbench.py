@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""clipbench against today's Python references from PyPI, side by side on the same inputs (issue 19).
+"""clipbench against today's Python references from PyPI, side by side on the same inputs.
 
 Sections (--sections, all by default):
   pillow         Pillow 13 `Resize(224, BICUBIC)` + `CenterCrop(224)` + `convert("RGB")` (torchvision's

@@ -1,5 +1,5 @@
 // The Catch2 main of cuda_tests: without a visible CUDA device the GPU test cases are skipped (exit
-// 77, CTest's SKIP_RETURN_CODE) with a message, unless CLIPBENCH_REQUIRE_GPU=1 makes that a
+// 77, CTest's SKIP_RETURN_CODE) with a message; CLIPBENCH_REQUIRE_GPU=1 (or true, on) makes that a
 // failure.
 #include <torch/cuda.h>
 
@@ -33,13 +33,15 @@ bool listing(int argc, char** argv) {
 int main(int argc, char** argv) {
   if (!listing(argc, argv) && !torch::cuda::is_available()) {
     const char* require = std::getenv("CLIPBENCH_REQUIRE_GPU");
-    const bool required = require != nullptr && std::strcmp(require, "1") == 0;
+    const bool required = require != nullptr &&
+                          (std::strcmp(require, "1") == 0 || std::strcmp(require, "true") == 0 ||
+                           std::strcmp(require, "on") == 0);
     std::fprintf(
         stderr,
         "cuda_tests: no CUDA device is visible to this LibTorch (torch::cuda::device_count() "
         "= %d): %s. They run on a machine with a GPU (bench/gpu_check.sh).\n",
         static_cast<int>(torch::cuda::device_count()),
-        required ? "CLIPBENCH_REQUIRE_GPU=1, so this is a failure"
+        required ? "CLIPBENCH_REQUIRE_GPU is set, so this is a failure"
                  : "the GPU test cases are skipped");
     return required ? 1 : kSkipped;
   }
