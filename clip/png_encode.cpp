@@ -6,11 +6,11 @@
 
 #include <csetjmp>
 #include <cstdio>
-#include <filesystem>
 #include <stdexcept>
 #include <vector>
 
 #include "clip/errors.h"
+#include "common/atomic_file.h"
 
 namespace clipbench {
 namespace {
@@ -71,34 +71,24 @@ void write_png(const std::string& path, const Image& image) {
       throw std::invalid_argument(fmt::format(
           "write_png: mode {} is not written (convert to RGB first)", mode_name(image.mode)));
   }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  if (target.has_parent_path()) {
-    std::error_code ec;
-    fs::create_directories(target.parent_path(), ec);
-  }
-  const std::string tmp = path + ".tmp";
   std::vector<png_bytep> rows(static_cast<size_t>(image.height));
   for (int64_t y = 0; y < image.height; ++y) {
     rows[y] = const_cast<png_bytep>(image.data.data() + y * image.row_bytes());
   }
-  PngWriteJob job;
-  job.width = static_cast<png_uint_32>(image.width);
-  job.height = static_cast<png_uint_32>(image.height);
-  job.color_type = color_type;
-  job.rows = rows.data();
-  job.file = std::fopen(tmp.c_str(), "wb");
-  if (!job.file) throw FileError(fmt::format("{}: cannot open for writing", tmp));
-  const bool ok = run_png_write(&job);
-  const bool closed = std::fclose(job.file) == 0;
-  if (!ok || !closed) {
-    std::remove(tmp.c_str());
-    throw FileError(
-        fmt::format("{}: cannot write PNG: {}", path, ok ? "close failed" : job.message));
-  }
-  std::error_code ec;
-  fs::rename(tmp, target, ec);
-  if (ec) throw FileError(fmt::format("cannot move {} to {}: {}", tmp, path, ec.message()));
+  write_file_atomically_with(path, [&](const std::string& tmp) {
+    PngWriteJob job;
+    job.width = static_cast<png_uint_32>(image.width);
+    job.height = static_cast<png_uint_32>(image.height);
+    job.color_type = color_type;
+    job.rows = rows.data();
+    job.file = std::fopen(tmp.c_str(), "wb");
+    if (!job.file) throw FileError(fmt::format("{}: cannot open for writing", tmp));
+    const bool ok = run_png_write(&job);
+    const bool closed = std::fclose(job.file) == 0;
+    if (!ok || !closed)
+      throw FileError(
+          fmt::format("{}: cannot write PNG: {}", path, ok ? "close failed" : job.message));
+  });
 }
 
 }  // namespace clipbench

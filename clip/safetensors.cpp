@@ -3,7 +3,6 @@
 
 #include <fmt/format.h>
 #include <torch/torch.h>
-#include <unistd.h>
 
 #include <cstdint>
 #include <cstring>
@@ -12,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "clip/errors.h"
+#include "common/atomic_file.h"
 
 namespace clipbench {
 namespace {
@@ -188,11 +188,9 @@ void write_safetensors(const std::string& path, const StateDict& tensors,
   }
   std::string h = header.dump();
   while ((h.size() + 8) % 8 != 0) h.push_back(' ');  // align the data section to 8 bytes
-  // A per-process temp name: shards of a job array may write the same cache entry at once.
-  const std::string tmp = fmt::format("{}.{}.tmp", path, static_cast<long>(getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    if (!out) throw FileError(fmt::format("cannot write {}", tmp));
+  // write_file_atomically's temp name is per process: shards of a job array may write the same
+  // cache entry at once.
+  write_file_atomically(path, [&](std::ostream& out) {
     unsigned char len[8];
     uint64_t hl = h.size();
     for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>((hl >> (8 * i)) & 0xff);
@@ -201,12 +199,7 @@ void write_safetensors(const std::string& path, const StateDict& tensors,
     for (const auto& t : data)
       out.write(static_cast<const char*>(t.data_ptr()),
                 static_cast<std::streamsize>(t.numel() * t.element_size()));
-    out.flush();
-    if (!out) throw FileError(fmt::format("cannot write {}", tmp));
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) throw FileError(fmt::format("cannot move {} to {}: {}", tmp, path, ec.message()));
+  });
 }
 
 }  // namespace clipbench

@@ -18,6 +18,7 @@
 #include "clip/errors.h"
 #include "clip/state_dict.h"
 #include "clip/torch_compat.h"
+#include "common/atomic_file.h"
 #include "harness/build_commit.h"
 #include "harness/cli_commands.h"
 
@@ -55,33 +56,7 @@ void write_output(const std::string& path, const std::string& text) {
     std::cout << text << '\n';
     return;
   }
-  namespace fs = std::filesystem;
-  const fs::path target(path);
-  std::error_code ec;
-  if (fs::is_directory(target, ec))
-    throw FileError(fmt::format("cannot write {}: it is a folder, expected a file path", path));
-  if (target.has_parent_path() && !fs::exists(target.parent_path(), ec)) {
-    fs::create_directories(target.parent_path(), ec);
-    if (ec)
-      throw FileError(fmt::format("cannot create the folder {} for {}: {}",
-                                  target.parent_path().string(), path, ec.message()));
-  }
-  const fs::path tmp = target.string() + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    out << text << '\n';
-    out.flush();
-    if (!out) {
-      fs::remove(tmp, ec);
-      throw FileError(fmt::format("cannot write {}: {}", path, std::strerror(errno)));
-    }
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp, ec);
-    throw FileError(fmt::format("cannot write {}: {}", path, why));
-  }
+  write_file_atomically(path, [&](std::ostream& out) { out << text << '\n'; });
 }
 
 nlohmann::json tensor_to_json(const at::Tensor& t) {

@@ -4,7 +4,6 @@
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
@@ -16,6 +15,8 @@
 #include <fstream>
 #include <set>
 #include <sstream>
+
+#include "common/atomic_file.h"
 
 namespace clipbench::reports {
 namespace {
@@ -271,24 +272,9 @@ std::string write_record(const std::string& dir, const ResultRecord& record) {
   if (ec)
     throw FileError(fmt::format("cannot create the results folder {}: {}", dir, ec.message()));
   const fs::path target = fs::path(dir) / name;
-  // A temp name of this process in the same folder, so the rename is atomic.
-  const fs::path tmp = fs::path(dir) / fmt::format("{}.{}.tmp", name, static_cast<long>(getpid()));
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << to_json(record).dump(2) << '\n';
-    out.flush();
-    if (!out) {
-      const std::string why = std::strerror(errno);
-      fs::remove(tmp, ec);
-      throw FileError(fmt::format("cannot write the result record {}: {}", target.string(), why));
-    }
-  }
-  fs::rename(tmp, target, ec);
-  if (ec) {
-    const std::string why = ec.message();
-    fs::remove(tmp, ec);
-    throw FileError(fmt::format("cannot write the result record {}: {}", target.string(), why));
-  }
+  write_file_atomically(
+      target.string(), [&](std::ostream& out) { out << to_json(record).dump(2) << '\n'; },
+      "the result record");
   return target.string();
 }
 
