@@ -11,9 +11,11 @@
 #include <sstream>
 #include <string_view>
 
+#include "clip/embedded_data.h"
 #include "clip/errors.h"
 #include "clip/unicode_tables.h"
 #include "clip/utf8.h"
+#include "common/atomic_file.h"
 
 namespace clipbench {
 namespace fs = std::filesystem;
@@ -69,6 +71,29 @@ std::string read_gzip(const std::string& path) {
                     "or a Hugging Face {} + {})",
                     path, kOpenAiFile, kHfVocab, kHfMerges));
   }
+  return data;
+}
+
+// The gzip stream `bytes` inflated (the built-in vocabulary). Throws TokenizerError naming
+// `source`.
+std::string gunzip(std::string_view bytes, const std::string& source) {
+  z_stream z{};
+  if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+    throw TokenizerError(fmt::format("{}: cannot start zlib", source));
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  std::string data;
+  char buf[1 << 16];
+  int rc = Z_OK;
+  while (rc == Z_OK) {
+    z.next_out = reinterpret_cast<Bytef*>(buf);
+    z.avail_out = sizeof(buf);
+    rc = inflate(&z, Z_NO_FLUSH);
+    data.append(buf, sizeof(buf) - z.avail_out);
+  }
+  inflateEnd(&z);
+  if (rc != Z_STREAM_END)
+    throw TokenizerError(fmt::format("{} is a corrupt or truncated gzip stream", source));
   return data;
 }
 
@@ -169,12 +194,13 @@ const ByteSymbols& byte_symbols() {
   return s;
 }
 
-BpeVocabulary read_openai_vocabulary(const std::string& gz_path) {
-  require_file(gz_path);
-  const std::string text = read_gzip(gz_path);
+namespace {
+
+// The vocabulary SimpleTokenizer builds from the merges file's text.
+BpeVocabulary openai_vocabulary(const std::string& text, const std::string& source) {
   BpeVocabulary v;
-  v.source = gz_path;
-  v.merges = parse_merges(text, gz_path);
+  v.source = source;
+  v.merges = parse_merges(text, source);
   std::vector<std::string> tokens;
   tokens.reserve(512 + v.merges.size() + 2);
   for (std::uint8_t b : byte_symbols().in_order) {
@@ -190,6 +216,20 @@ BpeVocabulary read_openai_vocabulary(const std::string& gz_path) {
   for (std::size_t id = 0; id < tokens.size(); ++id)
     v.encoder[tokens[id]] = static_cast<std::int64_t>(id);
   return v;
+}
+
+}  // namespace
+
+std::string_view builtin_vocabulary_gzip() {
+  return {reinterpret_cast<const char*>(embedded::kBpeSimpleVocabGz),
+          embedded::kBpeSimpleVocabGzSize};
+}
+
+BpeVocabulary read_openai_vocabulary(const std::string& gz_path) {
+  if (gz_path == kBuiltinVocabulary)
+    return openai_vocabulary(gunzip(builtin_vocabulary_gzip(), gz_path), gz_path);
+  require_file(gz_path);
+  return openai_vocabulary(read_gzip(gz_path), gz_path);
 }
 
 BpeVocabulary read_hf_vocabulary(const std::string& vocab_json, const std::string& merges_txt) {
@@ -238,6 +278,7 @@ BpeVocabulary read_hf_vocabulary(const std::string& vocab_json, const std::strin
 }
 
 BpeVocabulary read_vocabulary(const std::string& path) {
+  if (path == kBuiltinVocabulary) return read_openai_vocabulary(path);
   fs::path p(path);
   if (is_directory(path)) {
     const std::string found = vocabulary_in(p);
@@ -267,8 +308,8 @@ std::string find_vocabulary(const std::string& explicit_path, const std::string&
     if (!is_file(path)) throw TokenizerError(fmt::format("{} {} does not exist", origin, path));
     return path;
   };
+  if (explicit_path == kBuiltinVocabulary) return kBuiltinVocabulary;
   if (!explicit_path.empty()) return existing(explicit_path, "vocabulary file (--vocab)");
-  std::string beside;
   if (!checkpoint_path.empty()) {
     const fs::path ckpt(checkpoint_path);
     const fs::path dir = is_directory(checkpoint_path) ? ckpt
@@ -276,18 +317,34 @@ std::string find_vocabulary(const std::string& explicit_path, const std::string&
                                                        : fs::path(".");
     const std::string found = vocabulary_in(dir);
     if (!found.empty()) return found;
-    beside = fmt::format("nothing beside the checkpoint {} (looked in {} for {} + {}, and {}); ",
-                         checkpoint_path, dir.string(), kHfVocab, kHfMerges, kOpenAiFile);
   }
   const char* env = std::getenv("CLIPBENCH_VOCAB");
   if (env != nullptr && *env != '\0') return existing(env, "vocabulary file ($CLIPBENCH_VOCAB)");
-  throw TokenizerError(
-      fmt::format("no BPE vocabulary found: no --vocab given; {}CLIPBENCH_VOCAB is not set. "
-                  "Where each kind of checkpoint keeps it: an OpenAI .pt checkpoint's vocabulary "
-                  "ships with the openai/CLIP Python package as clip/{}; open_clip checkpoints use "
-                  "the same file (shipped with open_clip as open_clip/{}); a Hugging Face model "
-                  "folder holds {} + {}. Pass --vocab FILE or set CLIPBENCH_VOCAB.",
-                  beside, kOpenAiFile, kOpenAiFile, kHfVocab, kHfMerges));
+  return kBuiltinVocabulary;
+}
+
+std::vector<std::string> write_vocabulary_files(const std::string& vocab, const std::string& dir) {
+  const fs::path folder(dir);
+  if (vocab == kBuiltinVocabulary) {
+    const std::string file = (folder / kOpenAiFile).string();
+    write_file_atomically(file, builtin_vocabulary_gzip(), "the vocabulary");
+    return {file};
+  }
+  std::vector<fs::path> sources{vocab};
+  if (fs::path(vocab).filename() == kHfVocab)
+    sources.push_back(fs::path(vocab).parent_path() / kHfMerges);
+  std::vector<std::string> written;
+  for (const fs::path& source : sources) {
+    const fs::path target = folder / source.filename();
+    std::error_code ec;
+    if (fs::exists(target, ec) && fs::equivalent(source, target, ec)) {
+      written.push_back(target.string());
+      continue;
+    }
+    write_file_atomically(target.string(), read_plain(source.string()), "the vocabulary");
+    written.push_back(target.string());
+  }
+  return written;
 }
 
 }  // namespace clipbench

@@ -1,12 +1,8 @@
 // The built-in table of open_clip model configs and pretrained tags (embedded JSON), by name.
 #include "clip/open_clip_models.h"
 
+#include "clip/embedded_data.h"
 #include "clip/registry.h"
-
-namespace clipbench::embedded {
-extern const char kOpenClipModelsJson[];
-extern const std::size_t kOpenClipModelsJsonSize;
-}  // namespace clipbench::embedded
 
 namespace clipbench {
 namespace {

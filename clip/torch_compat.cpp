@@ -20,6 +20,17 @@ std::string torch_version() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+std::string cuda_unavailable_reason() {
+  if (cuda_available()) return "";
+  // at::hasCUDA(): the CUDA backend (libtorch_cuda) is part of this build.
+  if (at::hasCUDA())
+    return "this build has CUDA (LibTorch " + torch_version() +
+           "), but no GPU is visible to this process (driver, CUDA_VISIBLE_DEVICES)";
+  return "LibTorch " + torch_version() +
+         " of this build has no CUDA (build against a CUDA LibTorch: scripts/setup-torch2, "
+         "scripts/test-torch2)";
+}
+
 at::Tensor scaled_dot_product_attention(const at::Tensor& q, const at::Tensor& k,
                                         const at::Tensor& v, bool causal) {
   TORCH_CHECK(!causal || q.size(-2) == k.size(-2),

@@ -13,6 +13,12 @@ std::string torch_version();
 
 // True when this LibTorch can run CUDA kernels and a device is visible.
 bool cuda_available();
+// Why cuda_available() is false, as the end of a sentence: "LibTorch 1.13.1 of this build has no
+// CUDA (build against a CUDA LibTorch: scripts/setup-torch2, scripts/test-torch2)" or "this build
+// has CUDA (LibTorch 2.15.0), but no GPU is visible to this process (driver,
+// CUDA_VISIBLE_DEVICES)";
+// "" when it is true.
+std::string cuda_unavailable_reason();
 
 // softmax(q k^T / sqrt(D) [+ causal mask]) v for q [N, H, Lq, D], k and v [N, H, Lk, D] (same dtype
 // and device); returns [N, H, Lq, D]. `causal` masks key j > query i (square attention, Lq == Lk),

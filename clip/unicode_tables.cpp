@@ -9,12 +9,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "clip/embedded_data.h"
 #include "clip/errors.h"
-
-namespace clipbench::embedded {
-extern const char kUnicodeTablesJson[];
-extern const std::size_t kUnicodeTablesJsonSize;
-}  // namespace clipbench::embedded
 
 namespace clipbench::unicode {
 namespace {

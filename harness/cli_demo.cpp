@@ -21,8 +21,10 @@ void add_demo_command(CLI::App& app) {
   cmd->add_option("--data-root", o->data_root, "Folder holding fashion-mnist/")
       ->capture_default_str()
       ->check(CLI::ExistingDirectory);
-  cmd->add_option("--vocab", o->vocab,
-                  "BPE vocabulary bpe_simple_vocab_16e6.txt.gz (default: $CLIPBENCH_VOCAB)");
+  cmd->add_option(
+      "--vocab", o->vocab,
+      "BPE vocabulary bpe_simple_vocab_16e6.txt.gz (default: $CLIPBENCH_VOCAB, else the "
+      "one that ships with clipbench)");
   cmd->add_option("--seed", o->seed, "Seed of initialization, captions and data order")
       ->capture_default_str();
   cmd->add_option("--steps", o->steps, "Training steps (default: the demo config's)")

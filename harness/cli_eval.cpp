@@ -102,7 +102,8 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--out", c->options.out_dir, "Results folder (one JSON record per job)")
       ->capture_default_str();
   cmd->add_option("--vocab", c->vocab,
-                  "BPE vocabulary (default: beside the checkpoint, else $CLIPBENCH_VOCAB)");
+                  "BPE vocabulary (default: beside the checkpoint, else $CLIPBENCH_VOCAB, else the "
+                  "CLIP BPE vocabulary that ships with clipbench)");
   cmd->add_option("--model-name", c->name,
                   "Name the model for the paper comparison (default: recognised from its "
                   "architecture, e.g. ViT-B/32)");

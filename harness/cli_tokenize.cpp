@@ -48,7 +48,8 @@ void add_tokenize_command(CLI::App& app) {
       "(49406), the text's ids, end token (49407), unpadded (clip.tokenize before padding)");
   cmd->add_option("--vocab", opt->vocab,
                   "Vocabulary: OpenAI's bpe_simple_vocab_16e6.txt.gz, a Hugging Face vocab.json "
-                  "(merges.txt beside it), or a folder holding either; default: $CLIPBENCH_VOCAB")
+                  "(merges.txt beside it), or a folder holding either; default: $CLIPBENCH_VOCAB, "
+                  "else the CLIP BPE vocabulary that ships with clipbench")
       ->type_name("FILE");
   cmd->add_option("--context-length", opt->context_length,
                   "Most ids per line, start and end tokens included; a longer line is an error "

@@ -52,19 +52,18 @@ void run_train(const TrainCliOptions& o) {
   torch::manual_seed(options.seed);
   CLIP model(tc.model);
   std::ostringstream log;
-  const auto steps = train::train_clip(model, *source, tokenizer, options,
-                                         [&](const train::TrainStep& s) {
-                                           nlohmann::json j;
-                                           j["step"] = s.step;
-                                           j["loss"] = s.loss;
-                                           j["lr"] = s.lr;
-                                           j["scale"] = s.scale;
-                                           j["seconds"] = s.seconds;
-                                           log << j.dump() << '\n';
-                                           if (s.step % 50 == 0 || s.step == options.steps)
-                                             spdlog::info("step {} loss {:.4f} scale {:.2f}",
-                                                          s.step, s.loss, s.scale);
-                                         });
+  const auto steps =
+      train::train_clip(model, *source, tokenizer, options, [&](const train::TrainStep& s) {
+        nlohmann::json j;
+        j["step"] = s.step;
+        j["loss"] = s.loss;
+        j["lr"] = s.lr;
+        j["scale"] = s.scale;
+        j["seconds"] = s.seconds;
+        log << j.dump() << '\n';
+        if (s.step % 50 == 0 || s.step == options.steps)
+          spdlog::info("step {} loss {:.4f} scale {:.2f}", s.step, s.loss, s.scale);
+      });
   const std::string checkpoint = (std::filesystem::path(o.out) / "checkpoint.safetensors").string();
   write_safetensors(checkpoint, train::checkpoint_state_dict(model),
                     {{"format", "pt"},
@@ -81,13 +80,7 @@ void run_train(const TrainCliOptions& o) {
   write_output((std::filesystem::path(o.out) / "train_log.jsonl").string(), text);
   // The vocabulary beside the checkpoint (with merges.txt for a Hugging Face vocab.json), so
   // `embed` and the evaluators find it.
-  std::vector<std::filesystem::path> vocab_files{vocab};
-  if (std::filesystem::path(vocab).filename() == "vocab.json")
-    vocab_files.push_back(std::filesystem::path(vocab).parent_path() / "merges.txt");
-  for (const auto& file : vocab_files) {
-    const auto copy = std::filesystem::path(o.out) / file.filename();
-    std::filesystem::copy_file(file, copy, std::filesystem::copy_options::overwrite_existing);
-  }
+  write_vocabulary_files(vocab, o.out);
   spdlog::info("wrote {} (final loss {:.4f}, {:.1f} s)", checkpoint, steps.back().loss,
                steps.back().seconds);
 }
@@ -114,8 +107,10 @@ void add_train_command(CLI::App& app) {
   cmd->add_option("--threads", o->threads,
                   "Intra-op threads (default: LibTorch's); results are reproducible for a fixed "
                   "thread count");
-  cmd->add_option("--vocab", o->vocab,
-                  "BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default $CLIPBENCH_VOCAB");
+  cmd->add_option(
+      "--vocab", o->vocab,
+      "BPE vocabulary (bpe_simple_vocab_16e6.txt.gz); default $CLIPBENCH_VOCAB, else the "
+      "one that ships with clipbench");
   cmd->add_option("--out", o->out,
                   "Output folder: checkpoint.safetensors, config.json, train_log.jsonl, the "
                   "vocabulary")

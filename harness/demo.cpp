@@ -100,7 +100,7 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
   cli::write_output((dir / "config.json").string(),
                     nlohmann::json{{"config", to_json(model->config())}}.dump(1));
   cli::write_output((dir / "train_log.json").string(), log.dump());
-  fs::copy_file(vocab, dir / fs::path(vocab).filename(), fs::copy_options::overwrite_existing, ec);
+  write_vocabulary_files(vocab, dir.string());
   spdlog::info("demo: trained in {:.1f} s, final loss {:.4f} -> {}", steps.back().seconds,
                steps.back().loss, checkpoint);
   return checkpoint;

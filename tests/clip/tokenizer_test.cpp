@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "clip/bpe_vocabulary.h"
 #include "clip/errors.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
@@ -297,6 +298,49 @@ TEST_CASE("encoding from several threads at once gives the same ids", "[unit]") 
   CHECK(t.cache_size() == 0);
 }
 
+TEST_CASE("the built-in vocabulary is openai/CLIP's file, byte for byte", "[unit]") {
+  // The same bytes as ../shared/reference/openai-clip/bpe_simple_vocab_16e6.txt.gz.
+  CHECK(std::string(clipbench::builtin_vocabulary_gzip()) == read_bytes(vocab_path()));
+  const Tokenizer builtin = Tokenizer::from_file(clipbench::kBuiltinVocabulary);
+  CHECK(builtin.vocab_size() == 49408);
+  const auto rows = read_jsonl(clipbench::test::fixture("tokenizer/golden.jsonl"));
+  int differ = 0;
+  for (const auto& row : rows) {
+    const std::string text = row.at("text").get<std::string>();
+    if (with_specials(builtin, text) != with_specials(openai_tokenizer(), text)) ++differ;
+  }
+  CHECK(rows.size() > 4000);
+  CHECK(differ == 0);
+  // read_vocabulary names it as its source.
+  CHECK(clipbench::read_vocabulary(clipbench::kBuiltinVocabulary).source ==
+        clipbench::kBuiltinVocabulary);
+}
+
+TEST_CASE("write_vocabulary_files copies the vocabulary beside a model", "[unit]") {
+  const fs::path dir = temp_dir("write_vocab");
+  const auto written =
+      clipbench::write_vocabulary_files(clipbench::kBuiltinVocabulary, (dir / "builtin").string());
+  REQUIRE(written.size() == 1);
+  CHECK(fs::path(written[0]).filename() == "bpe_simple_vocab_16e6.txt.gz");
+  CHECK(read_bytes(written[0]) == read_bytes(vocab_path()));
+  // A Hugging Face vocab.json brings its merges.txt.
+  const fs::path hf = dir / "hf_src";
+  fs::create_directories(hf);
+  write_file(hf / "vocab.json", "{}");
+  write_file(hf / "merges.txt", "m");
+  const auto hf_written =
+      clipbench::write_vocabulary_files((hf / "vocab.json").string(), (dir / "hf_out").string());
+  REQUIRE(hf_written.size() == 2);
+  CHECK(read_bytes(dir / "hf_out" / "vocab.json") == "{}");
+  CHECK(read_bytes(dir / "hf_out" / "merges.txt") == "m");
+  // Into its own folder: nothing to copy, and the file is unchanged.
+  CHECK(clipbench::write_vocabulary_files((hf / "vocab.json").string(), hf.string()).size() == 2);
+  CHECK(read_bytes(hf / "vocab.json") == "{}");
+  CHECK_THROWS_WITH(
+      clipbench::write_vocabulary_files((dir / "none.txt.gz").string(), (dir / "x").string()),
+      Contains("none.txt.gz"));
+}
+
 TEST_CASE("vocabulary file errors name the file", "[unit]") {
   const fs::path dir = temp_dir("errors");
   CHECK_THROWS_WITH(Tokenizer::from_file((dir / "missing.txt.gz").string()),
@@ -337,7 +381,10 @@ TEST_CASE("vocabulary file errors name the file", "[unit]") {
                     Contains("holds no vocabulary"));
 }
 
-TEST_CASE("find_vocabulary: --vocab, then beside the checkpoint, then $CLIPBENCH_VOCAB", "[unit]") {
+TEST_CASE(
+    "find_vocabulary: --vocab, then beside the checkpoint, then $CLIPBENCH_VOCAB, then the "
+    "built-in one",
+    "[unit]") {
   using clipbench::find_vocabulary;
   const fs::path root = temp_dir("find");
   const fs::path explicit_file = root / "mine.txt.gz";
@@ -382,12 +429,13 @@ TEST_CASE("find_vocabulary: --vocab, then beside the checkpoint, then $CLIPBENCH
   }
   {
     ScopedEnv env("CLIPBENCH_VOCAB", nullptr);
-    CHECK_THROWS_WITH(find_vocabulary("", (bare_dir / "model.pt").string()),
-                      Contains("no BPE vocabulary found") && Contains(bare_dir.string()) &&
-                          Contains("openai/CLIP") && Contains("bpe_simple_vocab_16e6.txt.gz") &&
-                          Contains("open_clip") && Contains("vocab.json + merges.txt") &&
-                          Contains("CLIPBENCH_VOCAB"));
-    CHECK_THROWS_AS(find_vocabulary("", ""), TokenizerError);
+    CHECK(find_vocabulary("", (bare_dir / "model.pt").string()) == clipbench::kBuiltinVocabulary);
+    CHECK(find_vocabulary("", "") == clipbench::kBuiltinVocabulary);
+    CHECK(find_vocabulary(clipbench::kBuiltinVocabulary, (openai_dir / "ViT-B-32.pt").string()) ==
+          clipbench::kBuiltinVocabulary);
+    // A file beside the checkpoint still comes first.
+    CHECK(find_vocabulary("", (openai_dir / "ViT-B-32.pt").string()) ==
+          (openai_dir / "bpe_simple_vocab_16e6.txt.gz").string());
     fs::remove(hf_dir / "merges.txt");
     CHECK_THROWS_WITH(find_vocabulary("", (hf_dir / "model.safetensors").string()),
                       Contains("vocab.json") && Contains("merges.txt"));
