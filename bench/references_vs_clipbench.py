@@ -5,6 +5,10 @@ Sections (--sections, all by default):
   pillow         Pillow 13 `Resize(224, BICUBIC)` + `CenterCrop(224)` + `convert("RGB")` (torchvision's
                  transforms) on fixtures/preprocess/ inputs: against `clipbench preprocess` (which matches
                  Pillow 9) and against the fixtures' expected PNGs (made with Pillow 9). Counts bit-exact images.
+  transforms     open_clip 3.3.0's own eval transforms (`image_transform(n, is_train=False, interpolation=...,
+                 resize_mode=...)`, all but ToTensor / Normalize, on Pillow 13 + torchvision) for bilinear + shortest,
+                 bicubic + squash and bilinear + squash at 224 and 336, against `clipbench preprocess --interpolation
+                 --resize-mode` on the same fixtures/preprocess/ inputs. Counts bit-exact images.
   tokenizer      fixtures/tokenizer/golden.jsonl texts (one line each) through `clipbench tokenize`, open_clip's
                  SimpleTokenizer (real ftfy 6.3), and transformers' CLIPTokenizer built from the same BPE file;
                  counts identical id sequences (the goldens were made with ftfy.fix_text as the identity).
@@ -21,7 +25,7 @@ Prerequisites (developer tool; the tests never need it): `scripts/setup-torch2 &
 bench/requirements-references.txt`; a Release build of `clipbench` (scripts/build); Debian's dataset-fashion-mnist.
 
 Usage: .venv-torch2/bin/python bench/references_vs_clipbench.py [--build-dir build] [--shared-dir ../shared]
-           [--limit 1000] [--threads 2] [--sections pillow,tokenizer,open_clip,clip_benchmark,sklearn]
+           [--limit 1000] [--threads 2] [--sections pillow,transforms,tokenizer,open_clip,clip_benchmark,sklearn]
            [--work-dir /tmp/clipbench_references]
 Prints one table per section and a final JSON line with every figure.
 """
@@ -118,6 +122,45 @@ def section_pillow(args, out):
     print(f"| against | bit-exact | max difference (levels) |\n|---|---|---|")
     print(f"| clipbench preprocess | {exact_cb}/{n} | {max_cb} |")
     print(f"| fixtures' Pillow 9 PNGs | {exact_p9}/{n} | {max_p9} |")
+
+
+def section_transforms(args, out):
+    import open_clip
+    from PIL import Image
+    cases = json.load(open(os.path.join(args.shared_dir, "fixtures/preprocess/cases.json")))
+    pre = os.path.join(args.shared_dir, "fixtures/preprocess")
+    rows = []
+    for interpolation, resize_mode in [("bilinear", "shortest"), ("bicubic", "squash"), ("bilinear", "squash")]:
+        for size in (224, 336):
+            tf = open_clip.image_transform(size, is_train=False, interpolation=interpolation,
+                                           resize_mode=resize_mode)
+            pixels = tf.transforms[:-2]  # resize [+ crop] + MaybeConvertMode; not ToTensor / Normalize
+            n = exact = worst = 0
+            for c in cases.values():
+                src = os.path.join(pre, c["input"])
+                with Image.open(src) as im:
+                    ref = im
+                    for t in pixels:
+                        ref = t(ref)
+                    ref = np.asarray(ref, dtype=np.int16)
+                png = os.path.join(args.work_dir, "variant.png")
+                run([args.clipbench, "preprocess", "--image", src, "--size", str(size), "--interpolation",
+                     interpolation, "--resize-mode", resize_mode, "--out", png])
+                cb = np.asarray(Image.open(png).convert("RGB"), dtype=np.int16)
+                d = int(np.abs(ref - cb).max()) if ref.shape == cb.shape else 256
+                n += 1
+                exact += d == 0
+                worst = max(worst, d)
+            rows.append({"interpolation": interpolation, "resize_mode": resize_mode, "size": size,
+                         "images": n, "exact": exact, "max_levels": worst})
+    out["transforms"] = {"open_clip": version("open_clip_torch"), "pillow": version("Pillow"),
+                         "torchvision": version("torchvision"), "rows": rows}
+    print(f"\n## open_clip {version('open_clip_torch')} eval transforms (Pillow {version('Pillow')}) against "
+          "`clipbench preprocess`")
+    print("| interpolation | resize_mode | size | bit-exact | max difference (levels) |\n|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['interpolation']} | {r['resize_mode']} | {r['size']} | {r['exact']}/{r['images']} | "
+              f"{r['max_levels']} |")
 
 
 def hf_tokenizer_files(bpe_gz, folder):
@@ -314,7 +357,7 @@ def main():
     ap.add_argument("--work-dir", default="/tmp/clipbench_references")
     ap.add_argument("--limit", type=int, default=1000)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--sections", default="pillow,tokenizer,open_clip,clip_benchmark,sklearn")
+    ap.add_argument("--sections", default="pillow,transforms,tokenizer,open_clip,clip_benchmark,sklearn")
     args = ap.parse_args()
     args.clipbench = os.path.join(args.build_dir, "harness", "clipbench")
     args.vocab = os.path.join(args.shared_dir, "reference/openai-clip/bpe_simple_vocab_16e6.txt.gz")
@@ -323,6 +366,8 @@ def main():
     out = {"python": sys.version.split()[0], "torch": torch.__version__}
     if "pillow" in sections:
         section_pillow(args, out)
+    if "transforms" in sections:
+        section_transforms(args, out)
     if "tokenizer" in sections:
         section_tokenizer(args, out)
     if "open_clip" in sections or "clip_benchmark" in sections:

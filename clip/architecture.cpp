@@ -8,17 +8,14 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "clip/embedded_data.h"
 #include "clip/errors.h"
 #include "clip/open_clip_models.h"
 #include "clip/preprocess.h"
-
-namespace clipbench::embedded {
-extern const char kReleasedModelsJson[];
-extern const std::size_t kReleasedModelsJsonSize;
-}  // namespace clipbench::embedded
 
 namespace clipbench {
 namespace {
@@ -188,30 +185,121 @@ void check_open_clip_options(const json& model_cfg, const std::string& file,
                 {"norm_kwargs", json()}});
 }
 
-// What the evaluators do to pixels: CLIP's mean / std, bicubic, shortest side then centre crop. A
-// model preprocessed otherwise (SigLIP's 0.5 / 0.5, CLIPA's squash + bilinear) would be scored on
-// other pixels, so its preprocess config is refused until clipbench implements it.
-void check_preprocess(const json& p, const std::string& file, const std::string& prefix) {
+// open_clip's eval preprocessing from a preprocess_cfg (open_clip_config.json) or a pretrained tag
+// (the built-in table): `mean` / `std` (3 numbers, std > 0), `interpolation` (bicubic, bilinear),
+// `resize_mode` (shortest, squash), `mode` (RGB) and `size`; absent keys take open_clip's
+// defaults (OpenAI's mean / std, bicubic, shortest). What clipbench does not implement (another
+// interpolation, "longest" with its padding, another colour mode) is refused by name: the model
+// would be scored on other pixels. `fill_color` only matters for "longest" and is not read.
+ImagePreprocess read_preprocess(const json& p, const std::string& file, const std::string& prefix,
+                                int64_t resolution) {
   const ConfigReader r(p, file, prefix);
-  const Normalization clip = Normalization::clip();
-  auto same = [&](const char* key, const std::array<float, 3>& expected) {
+  ImagePreprocess out = ImagePreprocess::clip(resolution);
+  auto triple = [&](const char* key, std::array<float, 3>& into, bool positive) {
     if (!r.has(key)) return;
     const json& v = r.at(key);
     bool ok = v.is_array() && v.size() == 3;
     for (size_t i = 0; ok && i < 3; ++i)
-      ok = v[i].is_number() && std::abs(v[i].get<double>() - expected[i]) < 1e-6;
+      ok = v[i].is_number() && std::isfinite(v[i].get<double>()) &&
+           (!positive || v[i].get<double>() > 0);
     if (!ok)
-      r.fail(key, fmt::format("is {}: clipbench normalizes with CLIP's mean / std only (yet), so "
-                              "this model would be scored on other pixels",
-                              v.dump()));
+      r.fail(key, fmt::format("is {}: expected 3 numbers{}", v.dump(), positive ? " above 0" : ""));
+    for (size_t i = 0; i < 3; ++i) into[i] = v[i].get<float>();
   };
-  same("mean", clip.mean);
-  same("std", clip.std);
-  for (const auto& [key, value] : {std::pair<const char*, const char*>{"interpolation", "bicubic"},
-                                   {"resize_mode", "shortest"}}) {
-    if (r.has(key) && r.at(key) != value)
-      r.fail(key, fmt::format("is {}: clipbench preprocesses with {} = \"{}\" only (yet)",
-                              r.at(key).dump(), key, value));
+  triple("mean", out.normalization.mean, false);
+  triple("std", out.normalization.std, true);
+  if (r.has("interpolation")) {
+    const json& v = r.at("interpolation");
+    if (v == "bicubic")
+      out.interpolation = ResampleFilter::kBicubic;
+    else if (v == "bilinear")
+      out.interpolation = ResampleFilter::kBilinear;
+    else
+      r.fail("interpolation", fmt::format("is {}: clipbench implements \"bicubic\" and "
+                                          "\"bilinear\" (Pillow-exact)",
+                                          v.dump()));
+  }
+  if (r.has("resize_mode")) {
+    const json& v = r.at("resize_mode");
+    if (v == "shortest")
+      out.resize_mode = ResizeMode::kShortest;
+    else if (v == "squash")
+      out.resize_mode = ResizeMode::kSquash;
+    else
+      r.fail("resize_mode", fmt::format("is {}: clipbench implements \"shortest\" (resize + "
+                                        "centre crop) and \"squash\" (yet), so this model would "
+                                        "be scored on other pixels",
+                                        v.dump()));
+  }
+  if (r.has("mode") && r.at("mode") != "RGB")
+    r.fail("mode", fmt::format("is {}: clipbench feeds RGB images only", r.at("mode").dump()));
+  return out;
+}
+
+// A Hugging Face CLIPImageProcessor's preprocessor_config.json (beside HF CLIPModel weights):
+// image_mean / image_std, resample (PIL's 3 = bicubic, 2 = bilinear), size {"shortest_edge": n}
+// (or n) with do_center_crop and crop_size n, as torchvision's Resize(n) + CenterCrop(n), which
+// openai/CLIP and open_clip use (transformers' own center_crop floors an odd offset where
+// torchvision rounds it half to even; clipbench follows torchvision). What it cannot express
+// (another processor type, no resize / crop / normalization, a rescale other than 1 / 255, a size
+// other than the weights') is refused by key.
+ImagePreprocess read_hf_preprocessor(const json& j, const std::string& file, int64_t resolution) {
+  const ConfigReader r(j, file, "preprocessor_config");
+  for (const char* key : {"image_processor_type", "feature_extractor_type"})
+    if (r.has(key) && r.at(key) != "CLIPImageProcessor" && r.at(key) != "CLIPFeatureExtractor")
+      r.fail(key, fmt::format("is {}: clipbench reads CLIPImageProcessor configs only",
+                              r.at(key).dump()));
+  for (const char* key : {"do_resize", "do_center_crop", "do_normalize", "do_rescale"})
+    if (r.has(key) && r.at(key) != true)
+      r.fail(key,
+             fmt::format("is {}: clipbench's transform always does this step", r.at(key).dump()));
+  if (r.has("rescale_factor") && std::abs(r.number("rescale_factor") - 1.0 / 255.0) > 1e-12)
+    r.fail("rescale_factor", fmt::format("is {}: clipbench scales by 1 / 255 (ToTensor)",
+                                         r.at("rescale_factor").dump()));
+  auto side = [&](const char* key, const char* inner) -> int64_t {
+    const json& v = r.at(key);
+    if (v.is_number_integer()) return v.get<int64_t>();
+    if (v.is_object() && v.size() == 1 && v.contains(inner) && v.at(inner).is_number_integer())
+      return v.at(inner).get<int64_t>();
+    if (v.is_object() && v.size() == 2 && v.contains("height") && v.contains("width") &&
+        v.at("height") == v.at("width") && v.at("height").is_number_integer())
+      return v.at("height").get<int64_t>();
+    r.fail(key, fmt::format("is {}: expected {{\"{}\": n}} or n", v.dump(), inner));
+  };
+  if (r.has("size") && side("size", "shortest_edge") != resolution)
+    r.fail("size", fmt::format("is {}, but the weights take {} x {} images", r.at("size").dump(),
+                               resolution, resolution));
+  if (r.has("size") && r.at("size").is_object() && r.at("size").contains("height"))
+    r.fail("size", fmt::format("is {}: a fixed height x width resize is not CLIPImageProcessor's "
+                               "shortest-edge resize",
+                               r.at("size").dump()));
+  if (r.has("crop_size") && side("crop_size", "height") != resolution)
+    r.fail("crop_size", fmt::format("is {}, but the weights take {} x {} images",
+                                    r.at("crop_size").dump(), resolution, resolution));
+  json open_clip_form = json::object();
+  if (r.has("image_mean")) open_clip_form["mean"] = r.at("image_mean");
+  if (r.has("image_std")) open_clip_form["std"] = r.at("image_std");
+  if (r.has("resample")) {
+    const json& v = r.at("resample");
+    if (v == 3)
+      open_clip_form["interpolation"] = "bicubic";
+    else if (v == 2)
+      open_clip_form["interpolation"] = "bilinear";
+    else
+      r.fail("resample", fmt::format("is {}: clipbench implements PIL's 3 (bicubic) and 2 "
+                                     "(bilinear)",
+                                     v.dump()));
+  }
+  try {
+    return read_preprocess(open_clip_form, file, "preprocessor_config", resolution);
+  } catch (const CheckpointError& e) {  // name HF's keys, not open_clip's
+    std::string what = e.what();
+    for (const auto& [ours, theirs] :
+         {std::pair<std::string, std::string>{".mean", ".image_mean"}, {".std", ".image_std"}}) {
+      const auto at = what.find(ours + " ");
+      if (at != std::string::npos) what.replace(at, ours.size(), theirs);
+    }
+    throw CheckpointError(what);
   }
 }
 
@@ -380,9 +468,12 @@ json clipbench_config_of(const json& j, const std::string& file) {
 
 }  // namespace
 
-std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained) {
+namespace {
+
+// "" when `check` accepts, else its CheckpointError's message without the "<file>: " prefix.
+std::string refusal_of(const std::function<void()>& check) {
   try {
-    check_preprocess(pretrained, "pretrained", "pretrained");
+    check();
   } catch (const CheckpointError& e) {
     const std::string what = e.what();
     return what.substr(what.find(": ") + 2);
@@ -390,14 +481,18 @@ std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained) {
   return "";
 }
 
+}  // namespace
+
+std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained) {
+  return refusal_of([&] { read_preprocess(pretrained, "pretrained", "pretrained", 224); });
+}
+
+ImagePreprocess open_clip_preprocess(const nlohmann::json& pretrained, int64_t size) {
+  return read_preprocess(pretrained, "pretrained", "pretrained", size);
+}
+
 std::string open_clip_unsupported(const nlohmann::json& model_cfg) {
-  try {
-    check_open_clip_options(model_cfg, "model_cfg", "model_cfg");
-  } catch (const CheckpointError& e) {
-    const std::string what = e.what();
-    return what.substr(what.find(": ") + 2);
-  }
-  return "";
+  return refusal_of([&] { check_open_clip_options(model_cfg, "model_cfg", "model_cfg"); });
 }
 
 std::optional<std::string> released_model_name(const CLIPConfig& config) {
@@ -453,9 +548,14 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
         request.pretrained.empty() ? "" : " --pretrained " + request.pretrained, request.model,
         request.pretrained.empty() ? "" : "; quick_gelu of the tag in pretrained.py");
     apply_open_clip_model_cfg(c, model_cfg, where, "model_cfg", r.facts);
-    if (!request.pretrained.empty())
-      check_preprocess(open_clip_pretrained(request.model, request.pretrained), where,
-                       "pretrained[" + request.pretrained + "]");
+    if (!request.pretrained.empty()) {
+      r.preprocess = read_preprocess(open_clip_pretrained(request.model, request.pretrained), where,
+                                     "pretrained[" + request.pretrained + "]", c.image_resolution);
+      r.preprocess_source = fmt::format(
+          "--pretrained {} (the tag's mean, std, interpolation and resize_mode in open_clip's "
+          "pretrained.py, built in)",
+          request.pretrained);
+    }
   } else if (fs::exists(open_clip_config, ec)) {
     if (ck.layout == "huggingface")
       throw CheckpointError(fmt::format(
@@ -472,7 +572,9 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
                       r.source_path));
     apply_open_clip_model_cfg(c, j.at("model_cfg"), r.source_path, "model_cfg", r.facts);
     if (j.contains("preprocess_cfg")) {
-      check_preprocess(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg");
+      r.preprocess = read_preprocess(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg",
+                                     c.image_resolution);
+      r.preprocess_source = fmt::format("preprocess_cfg ({})", r.source_path);
       const ConfigReader p(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg");
       if (p.has("size") && image_size_of(p, "size") != c.image_resolution)
         p.fail("size", fmt::format("is {}, but the weights take {} x {} images",
@@ -492,6 +594,12 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
     r.source = "huggingface config.json";
     r.source_path = config_json.string();
     apply_hf_config(c, read_json(config_json), r.source_path, r.facts);
+    const fs::path processor = dir / "preprocessor_config.json";
+    if (fs::exists(processor, ec)) {
+      r.preprocess =
+          read_hf_preprocessor(read_json(processor), processor.string(), c.image_resolution);
+      r.preprocess_source = fmt::format("preprocessor_config.json ({})", processor.string());
+    }
   } else if (const auto stated_json = clipbench_config()) {
     r.source = "clipbench config.json";
     r.source_path = config_json.string();
@@ -572,6 +680,14 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
                        "shape of visual.transformer.resblocks.0.mlp.c_fc.weight"});
   r.facts.push_back({"text_mlp_width", std::to_string(c.transformer_mlp_width),
                      "shape of transformer.resblocks.0.mlp.c_fc.weight"});
+  r.preprocess.size = c.image_resolution;
+  if (r.preprocess_source.empty())
+    r.preprocess_source =
+        r.source == "--model"
+            ? "no --pretrained tag: open_clip's defaults (OpenAI's mean / std, bicubic, shortest)"
+            : "openai/CLIP's transform (bicubic, shortest, OpenAI's mean / std): the config "
+              "states no other";
+  r.facts.push_back({"preprocess", r.preprocess.describe(), r.preprocess_source});
   return r;
 }
 
@@ -587,6 +703,18 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
   if (!fs::exists(dir / "open_clip_config.json", ec) && !fs::exists(dir / "config.json", ec))
     return r;
   const ResolvedArchitecture beside = resolve_impl(ck, {});
+  // A preprocess_cfg beside the weights states the pixels; a tag must agree with it.
+  if (beside.preprocess_source.rfind("preprocess_cfg", 0) == 0) {
+    if (!request.pretrained.empty() && beside.preprocess != r.preprocess)
+      throw CheckpointError(
+          fmt::format("{}: --pretrained {} preprocesses with {}, but {} says {}: drop --model / "
+                      "--pretrained, or fix or remove the file",
+                      ck.path, request.pretrained, r.preprocess.describe(), beside.source_path,
+                      beside.preprocess.describe()));
+    r.preprocess = beside.preprocess;
+    r.preprocess_source = beside.preprocess_source;
+    r.facts.back() = beside.facts.back();
+  }
   if (beside.config != r.config)
     throw CheckpointError(fmt::format(
         "{}: --model {}{} and {} describe these weights differently ({} vs {}): drop --model, "

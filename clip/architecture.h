@@ -8,6 +8,7 @@
 
 #include "clip/checkpoint.h"
 #include "clip/model_config.h"
+#include "clip/preprocess.h"
 
 namespace clipbench {
 
@@ -41,6 +42,12 @@ struct ResolvedArchitecture {
   // describe_config) and its preprocess_cfg.from_tag; "" for other sources.
   std::string open_clip_name;
   std::string open_clip_tag;  // the TAG of open_clip_name, or ""
+  // What the evaluators do to an image for this model (size = config.image_resolution): an
+  // open_clip_config.json's preprocess_cfg, or the --pretrained tag's; openai/CLIP's transform
+  // for every other source (and for --model without a tag, open_clip's default). Also the last
+  // entry of `facts` ("preprocess").
+  ImagePreprocess preprocess;
+  std::string preprocess_source;
 };
 
 // Resolves `ck`'s architecture (ck.path: the weights file read, ck.layout, ck.format), from the
@@ -63,12 +70,12 @@ struct ResolvedArchitecture {
 // both): the command line never silently overrides a file that describes the weights. Throws
 // CheckpointError naming the file and the field for a config that contradicts the shapes, asks for
 // something these encoders do not implement (layer scale, another pooling, a Hugging Face text
-// tower, a preprocess_cfg / tag whose mean, std, interpolation or resize_mode is not CLIP's bicubic
-// shortest-side; open_clip config keys are checked against the list this function understands, so
-// an unknown key is refused, not ignored), or cannot be parsed; and for a bare state dict of any
-// other architecture, naming the facts that are missing and the files that supply them. Throws
-// RegistryError (near matches) for an unknown `request.model` or `request.pretrained`, Error for a
-// pretrained tag without a model.
+// tower, a preprocess_cfg / tag whose interpolation, resize_mode or mode clipbench does not
+// implement (bicubic / bilinear, shortest / squash, RGB); open_clip config keys are checked against
+// the list this function understands, so an unknown key is refused, not ignored), or cannot be
+// parsed; and for a bare state dict of any other architecture, naming the facts that are missing
+// and the files that supply them. Throws RegistryError (near matches) for an unknown
+// `request.model` or `request.pretrained`, Error for a pretrained tag without a model.
 ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
                                           const ArchitectureRequest& request = {});
 
@@ -77,6 +84,9 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
 std::string open_clip_unsupported(const nlohmann::json& model_cfg);
 // The same for a pretrained tag's preprocessing (clip/open_clip_models.h open_clip_pretrained).
 std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained);
+// A pretrained tag's (or a preprocess_cfg's) preprocessing at `size`, as resolve_architecture reads
+// it. Throws CheckpointError naming the key for what is not implemented.
+ImagePreprocess open_clip_preprocess(const nlohmann::json& pretrained, int64_t size);
 
 // The released OpenAI model (clip.load() name, "ViT-B/32") whose architecture equals `config`
 // (clip/data/released_models.json; activations and head widths included), or nullopt.

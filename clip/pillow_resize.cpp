@@ -1,4 +1,5 @@
-// Pillow 9's antialiased two-pass bicubic resample (Resample.c) and nearest resize, written afresh.
+// Pillow 9's antialiased two-pass bicubic / bilinear resample (Resample.c) and nearest resize,
+// written afresh.
 // Built with -ffp-contract=off: the coefficients must round exactly as Pillow's (no fused
 // multiply-add).
 #include "clip/pillow_resize.h"
@@ -14,7 +15,6 @@ namespace clipbench {
 namespace {
 
 constexpr int kPrecisionBits = 32 - 8 - 2;  // Pillow's 8-bit-per-channel fixed point
-constexpr double kBicubicSupport = 2.0;
 
 // Keys' cubic with a = -0.5, as Pillow's bicubic_filter.
 double bicubic(double x) {
@@ -23,6 +23,23 @@ double bicubic(double x) {
   if (x < 1.0) return ((a + 2.0) * x - (a + 3.0)) * x * x + 1;
   if (x < 2.0) return (((x - 5) * x + 8) * x - 4) * a;
   return 0.0;
+}
+
+// The triangle, as Pillow's bilinear_filter.
+double bilinear(double x) {
+  if (x < 0.0) x = -x;
+  if (x < 1.0) return 1.0 - x;
+  return 0.0;
+}
+
+// Pillow's `struct filter`: the function and its support (bicubic 2, bilinear 1).
+struct Filter {
+  double (*fn)(double);
+  double support;
+};
+
+Filter filter_of(ResampleFilter f) {
+  return f == ResampleFilter::kBilinear ? Filter{bilinear, 1.0} : Filter{bicubic, 2.0};
 }
 
 // Per output position: the first input index, how many inputs, and their weights.
@@ -35,11 +52,12 @@ struct Coefficients {
 };
 
 // Pillow's precompute_coeffs for the box [in0, in1] of an axis of in_size pixels.
-Coefficients compute_coefficients(int64_t in_size, double in0, double in1, int64_t out_size) {
+Coefficients compute_coefficients(int64_t in_size, double in0, double in1, int64_t out_size,
+                                  const Filter& filter) {
   Coefficients c;
   const double scale = (in1 - in0) / static_cast<double>(out_size);
   const double filterscale = scale < 1.0 ? 1.0 : scale;
-  const double support = kBicubicSupport * filterscale;
+  const double support = filter.support * filterscale;
   c.ksize = static_cast<int>(std::ceil(support)) * 2 + 1;
   c.first.resize(out_size);
   c.count.resize(out_size);
@@ -56,7 +74,7 @@ Coefficients compute_coefficients(int64_t in_size, double in0, double in1, int64
     double* k = &c.weights[xx * c.ksize];
     double ww = 0.0;
     for (int x = 0; x < xmax; ++x) {
-      const double w = bicubic((x + xmin - center + 0.5) * ss);
+      const double w = filter.fn((x + xmin - center + 0.5) * ss);
       k[x] = w;
       ww += w;
     }
@@ -154,9 +172,9 @@ void vertical_i(const int32_t* src, int64_t src_stride, int64_t src_row0, int64_
   }
 }
 
-// Bicubic resize of a non-palette image, window only (see pillow_resize_crop).
-Image bicubic_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
-                     int64_t cw, int64_t ch) {
+// Convolution resize of a non-palette image, window only (see pillow_resize_crop).
+Image resample_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
+                      int64_t cw, int64_t ch, const Filter& filter) {
   const bool need_h = out_w != in.width;
   const bool need_v = out_h != in.height;
   Image out = Image::blank(cw, ch, in.mode);
@@ -165,8 +183,10 @@ Image bicubic_window(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, 
   const bool wide = in.mode == ImageMode::kI;
 
   Coefficients hc, vc;
-  if (need_h) hc = compute_coefficients(in.width, 0.0, static_cast<double>(in.width), out_w);
-  if (need_v) vc = compute_coefficients(in.height, 0.0, static_cast<double>(in.height), out_h);
+  if (need_h)
+    hc = compute_coefficients(in.width, 0.0, static_cast<double>(in.width), out_w, filter);
+  if (need_v)
+    vc = compute_coefficients(in.height, 0.0, static_cast<double>(in.height), out_h, filter);
 
   // Rows of the input the vertical pass reads for output rows [y0, y0 + ch).
   int64_t row_first = y0, row_last = y0 + ch;
@@ -304,8 +324,12 @@ void unpremultiply(Image& im) {
 void set_resize_simd_enabled(bool enabled) { g_simd_enabled = enabled; }
 
 ResampleAxis bicubic_resample_axis(int64_t in_size, int64_t out_size) {
+  return resample_axis(in_size, out_size, ResampleFilter::kBicubic);
+}
+
+ResampleAxis resample_axis(int64_t in_size, int64_t out_size, ResampleFilter filter) {
   if (in_size < 1 || out_size < 1)
-    throw std::invalid_argument("bicubic_resample_axis: sizes must be positive (got " +
+    throw std::invalid_argument("resample_axis: sizes must be positive (got " +
                                 std::to_string(in_size) + " -> " + std::to_string(out_size) + ")");
   ResampleAxis a;
   if (in_size == out_size) {
@@ -316,7 +340,8 @@ ResampleAxis bicubic_resample_axis(int64_t in_size, int64_t out_size) {
     a.fixed.assign(out_size, 1 << kPrecisionBits);
     return a;
   }
-  Coefficients c = compute_coefficients(in_size, 0.0, static_cast<double>(in_size), out_size);
+  Coefficients c =
+      compute_coefficients(in_size, 0.0, static_cast<double>(in_size), out_size, filter_of(filter));
   a.ksize = c.ksize;
   a.first.assign(c.first.begin(), c.first.end());
   a.count.assign(c.count.begin(), c.count.end());
@@ -345,7 +370,7 @@ Image crop_image(const Image& in, int64_t x0, int64_t y0, int64_t cw, int64_t ch
 }
 
 Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t x0, int64_t y0,
-                         int64_t cw, int64_t ch) {
+                         int64_t cw, int64_t ch, ResampleFilter filter) {
   if (out_w <= 0 || out_h <= 0 || in.width <= 0 || in.height <= 0) {
     throw std::invalid_argument("resize: sizes must be positive (" + std::to_string(in.width) +
                                 "x" + std::to_string(in.height) + " -> " + std::to_string(out_w) +
@@ -361,17 +386,17 @@ Image pillow_resize_crop(const Image& in, int64_t out_w, int64_t out_h, int64_t 
       return nearest_window(in, out_w, out_h, x0, y0, cw, ch);
     case ImageMode::kLA:
     case ImageMode::kRGBA: {
-      Image out = bicubic_window(premultiply(in), out_w, out_h, x0, y0, cw, ch);
+      Image out = resample_window(premultiply(in), out_w, out_h, x0, y0, cw, ch, filter_of(filter));
       unpremultiply(out);
       return out;
     }
     default:
-      return bicubic_window(in, out_w, out_h, x0, y0, cw, ch);
+      return resample_window(in, out_w, out_h, x0, y0, cw, ch, filter_of(filter));
   }
 }
 
-Image pillow_resize(const Image& in, int64_t out_w, int64_t out_h) {
-  return pillow_resize_crop(in, out_w, out_h, 0, 0, out_w, out_h);
+Image pillow_resize(const Image& in, int64_t out_w, int64_t out_h, ResampleFilter filter) {
+  return pillow_resize_crop(in, out_w, out_h, 0, 0, out_w, out_h, filter);
 }
 
 }  // namespace clipbench

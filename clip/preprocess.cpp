@@ -2,6 +2,8 @@
 // normalization.
 #include "clip/preprocess.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <torch/torch.h>
 
 #include <stdexcept>
@@ -17,6 +19,42 @@ Normalization Normalization::clip() {
 
 Normalization Normalization::imagenet() {
   return {{0.485f, 0.456f, 0.406f}, {0.229f, 0.224f, 0.225f}};
+}
+
+ImagePreprocess ImagePreprocess::clip(int64_t n, const Normalization& norm) {
+  ImagePreprocess p;
+  p.size = n;
+  p.normalization = norm;
+  return p;
+}
+
+bool ImagePreprocess::is_clip() const { return *this == clip(size); }
+
+bool ImagePreprocess::operator==(const ImagePreprocess& o) const {
+  return size == o.size && normalization.mean == o.normalization.mean &&
+         normalization.std == o.normalization.std && interpolation == o.interpolation &&
+         resize_mode == o.resize_mode;
+}
+
+std::string interpolation_name(ResampleFilter f) {
+  return f == ResampleFilter::kBilinear ? "bilinear" : "bicubic";
+}
+
+std::string resize_mode_name(ResizeMode m) {
+  return m == ResizeMode::kSquash ? "squash" : "shortest";
+}
+
+std::string ImagePreprocess::describe() const {
+  return fmt::format("{} {} {}, mean [{}], std [{}]", interpolation_name(interpolation),
+                     resize_mode_name(resize_mode), size, fmt::join(normalization.mean, ", "),
+                     fmt::join(normalization.std, ", "));
+}
+
+std::string ImagePreprocess::key() const {
+  if (is_clip()) return fmt::format("clip-bicubic-{}", size);
+  return fmt::format("{}-{}-{}-mean-{}-std-{}", interpolation_name(interpolation),
+                     resize_mode_name(resize_mode), size, fmt::join(normalization.mean, ","),
+                     fmt::join(normalization.std, ","));
 }
 
 namespace {
@@ -46,6 +84,21 @@ ResizeCropGeometry reference_geometry(int64_t width, int64_t height, int64_t n) 
   g.crop_left = half_round_even(g.resized_width - n);
   g.crop_top = half_round_even(g.resized_height - n);
   return g;
+}
+
+ResizeCropGeometry resize_geometry(int64_t width, int64_t height, const ImagePreprocess& p) {
+  if (p.resize_mode == ResizeMode::kShortest) return reference_geometry(width, height, p.size);
+  if (p.size <= 0 || width <= 0 || height <= 0)
+    throw std::invalid_argument("resize_geometry: sizes must be positive");
+  ResizeCropGeometry g;
+  g.resized_width = g.resized_height = p.size;
+  return g;
+}
+
+Image resize_for_model(const Image& image, const ImagePreprocess& p) {
+  const auto g = resize_geometry(image.width, image.height, p);
+  return convert_to_rgb(pillow_resize_crop(image, g.resized_width, g.resized_height, g.crop_left,
+                                           g.crop_top, p.size, p.size, p.interpolation));
 }
 
 Image resize_and_crop(const Image& image, int64_t n) {
@@ -78,7 +131,7 @@ std::array<float, 3 * 256> normalization_lut(const Normalization& norm) {
   std::array<float, 3 * 256> lut;
   for (int c = 0; c < 3; ++c) {
     for (int v = 0; v < 256; ++v) {
-      const float scaled = static_cast<float>(v) / 255.0f;      // ToTensor
+      const float scaled = static_cast<float>(v) / 255.0f;       // ToTensor
       lut[c * 256 + v] = (scaled - norm.mean[c]) / norm.std[c];  // Normalize
     }
   }
@@ -91,38 +144,55 @@ at::Tensor to_normalized_tensor(const Image& rgb, const Normalization& norm) {
   return t;
 }
 
+at::Tensor preprocess_image(const Image& image, const ImagePreprocess& p) {
+  return to_normalized_tensor(resize_for_model(image, p), p.normalization);
+}
+
+void preprocess_image_into(const Image& image, const ImagePreprocess& p, float* out) {
+  write_normalized(resize_for_model(image, p), p.normalization, out);
+}
+
+at::Tensor preprocess_batch(const std::vector<Image>& images, const ImagePreprocess& p) {
+  const int64_t n = p.size;
+  at::Tensor batch = torch::empty({static_cast<int64_t>(images.size()), 3, n, n}, torch::kFloat32);
+  float* out = batch.data_ptr<float>();
+  for (size_t i = 0; i < images.size(); ++i)
+    write_normalized(resize_for_model(images[i], p), p.normalization, out + i * 3 * n * n);
+  return batch;
+}
+
+at::Tensor load_and_preprocess_batch(const std::vector<std::string>& paths,
+                                     const ImagePreprocess& p, const DecodeOptions& options) {
+  const int64_t n = p.size;
+  at::Tensor batch = torch::empty({static_cast<int64_t>(paths.size()), 3, n, n}, torch::kFloat32);
+  float* out = batch.data_ptr<float>();
+  for (size_t i = 0; i < paths.size(); ++i)
+    write_normalized(resize_for_model(decode_image_file(paths[i], options), p), p.normalization,
+                     out + i * 3 * n * n);
+  return batch;
+}
+
 at::Tensor preprocess_image(const Image& image, int64_t n, const Normalization& norm) {
-  return to_normalized_tensor(resize_and_crop_rgb(image, n), norm);
+  return preprocess_image(image, ImagePreprocess::clip(n, norm));
 }
 
 void preprocess_image_into(const Image& image, int64_t n, const Normalization& norm, float* out) {
-  write_normalized(resize_and_crop_rgb(image, n), norm, out);
+  preprocess_image_into(image, ImagePreprocess::clip(n, norm), out);
 }
 
 at::Tensor load_and_preprocess(const std::string& path, int64_t n, const Normalization& norm,
                                const DecodeOptions& options) {
-  return preprocess_image(decode_image_file(path, options), n, norm);
+  return preprocess_image(decode_image_file(path, options), ImagePreprocess::clip(n, norm));
 }
 
 at::Tensor preprocess_batch(const std::vector<Image>& images, int64_t n,
                             const Normalization& norm) {
-  at::Tensor batch = torch::empty({static_cast<int64_t>(images.size()), 3, n, n}, torch::kFloat32);
-  float* out = batch.data_ptr<float>();
-  for (size_t i = 0; i < images.size(); ++i) {
-    write_normalized(resize_and_crop_rgb(images[i], n), norm, out + i * 3 * n * n);
-  }
-  return batch;
+  return preprocess_batch(images, ImagePreprocess::clip(n, norm));
 }
 
 at::Tensor load_and_preprocess_batch(const std::vector<std::string>& paths, int64_t n,
                                      const Normalization& norm, const DecodeOptions& options) {
-  at::Tensor batch = torch::empty({static_cast<int64_t>(paths.size()), 3, n, n}, torch::kFloat32);
-  float* out = batch.data_ptr<float>();
-  for (size_t i = 0; i < paths.size(); ++i) {
-    write_normalized(resize_and_crop_rgb(decode_image_file(paths[i], options), n), norm,
-                     out + i * 3 * n * n);
-  }
-  return batch;
+  return load_and_preprocess_batch(paths, ImagePreprocess::clip(n, norm), options);
 }
 
 }  // namespace clipbench

@@ -1,5 +1,5 @@
 // CLIP's image preprocessing: Resize(n, BICUBIC) -> CenterCrop(n) -> convert("RGB") -> ToTensor ->
-// Normalize.
+// Normalize; and open_clip's per-model variants (mean / std, squash, bilinear).
 #pragma once
 
 #include <ATen/Tensor.h>
@@ -11,6 +11,7 @@
 
 #include "clip/image.h"
 #include "clip/image_decode.h"
+#include "clip/pillow_resize.h"
 
 namespace clipbench {
 
@@ -25,12 +26,51 @@ struct Normalization {
   static Normalization imagenet();
 };
 
+// open_clip's eval `resize_mode` (open_clip v3 transform.py image_transform):
+//  - kShortest: Resize(n) (shorter side to n) + CenterCrop(n), openai/CLIP's transform;
+//  - kSquash: Resize((n, n)): both sides to n, the aspect ratio not kept, nothing cropped.
+enum class ResizeMode { kShortest, kSquash };
+
+// What a model does to an image before its encoder: open_clip's PreprocessCfg for evaluation
+// (size, mean, std, interpolation, resize_mode), reproduced on Pillow images as
+// torchvision.transforms does: resize (Pillow-exact, pillow_resize.h) [+ centre crop] ->
+// convert("RGB") -> ToTensor -> Normalize.
+struct ImagePreprocess {
+  int64_t size = 224;  // n: the output is n x n
+  Normalization normalization = Normalization::clip();
+  ResampleFilter interpolation = ResampleFilter::kBicubic;
+  ResizeMode resize_mode = ResizeMode::kShortest;
+
+  // openai/CLIP's transform at n: bicubic, shortest, CLIP's mean / std (or `norm`: the ResNet-50
+  // baseline's ImageNet statistics).
+  static ImagePreprocess clip(int64_t n, const Normalization& norm = Normalization::clip());
+  // True for openai/CLIP's transform (at any size).
+  bool is_clip() const;
+  // open_clip's terms: "bicubic shortest 224, mean [0.48145466, ...], std [...]".
+  std::string describe() const;
+  // A short key for caches and records: "clip-bicubic-<n>" for openai/CLIP's transform (the key
+  // clipbench has always used), else "<interpolation>-<resize_mode>-<n>-mean-<m,m,m>-std-<s,s,s>".
+  std::string key() const;
+  bool operator==(const ImagePreprocess& o) const;
+  bool operator!=(const ImagePreprocess& o) const { return !(*this == o); }
+};
+
+// open_clip's names: "bicubic" / "bilinear", "shortest" / "squash".
+std::string interpolation_name(ResampleFilter f);
+std::string resize_mode_name(ResizeMode m);
+
 // Where torchvision's Resize(n) and CenterCrop(n) put an image of width x height.
 struct ResizeCropGeometry {
   int64_t resized_width = 0, resized_height = 0;  // shorter side n, longer int(n * long / short)
   int64_t crop_left = 0, crop_top = 0;            // int(round((size - n) / 2)), half to even
 };
 ResizeCropGeometry reference_geometry(int64_t width, int64_t height, int64_t n);
+// The same for `p`: reference_geometry for kShortest; n x n and no crop for kSquash.
+ResizeCropGeometry resize_geometry(int64_t width, int64_t height, const ImagePreprocess& p);
+
+// `p`'s resize (and crop) in the image's own mode, then convert("RGB"): the pixels before
+// ToTensor, n x n RGB.
+Image resize_for_model(const Image& image, const ImagePreprocess& p);
 
 // Resize(n, BICUBIC) + CenterCrop(n) on the image in its own mode (Pillow 9.4 semantics, see
 // pillow_resize.h); only the cropped window is computed. Returns an n x n image in the input's
@@ -42,7 +82,17 @@ Image resize_and_crop_rgb(const Image& image, int64_t n);
 // ToTensor + Normalize of an RGB image: float32 [3, H, W], ((v / 255) - mean) / std in float32.
 at::Tensor to_normalized_tensor(const Image& rgb, const Normalization& norm);
 
-// The whole reference transform of a decoded image: float32 [3, n, n].
+// `p`'s whole transform of a decoded image: float32 [3, n, n].
+at::Tensor preprocess_image(const Image& image, const ImagePreprocess& p);
+// The same into caller-owned memory: `out` holds 3 * n * n floats (C, H, W).
+void preprocess_image_into(const Image& image, const ImagePreprocess& p, float* out);
+// Batches: float32 [B, 3, n, n] (B may be 0).
+at::Tensor preprocess_batch(const std::vector<Image>& images, const ImagePreprocess& p);
+at::Tensor load_and_preprocess_batch(const std::vector<std::string>& paths,
+                                     const ImagePreprocess& p, const DecodeOptions& options = {});
+
+// The reference transform (ImagePreprocess{n, norm}: bicubic, shortest) of a decoded image:
+// float32 [3, n, n].
 at::Tensor preprocess_image(const Image& image, int64_t n,
                             const Normalization& norm = Normalization::clip());
 // preprocess_image written into caller-owned memory: `out` holds 3 * n * n floats (C, H, W).

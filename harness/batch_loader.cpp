@@ -38,8 +38,9 @@ BatchLoader::BatchLoader(const datasets::Dataset& dataset, const LoaderOptions& 
     : dataset_(dataset), options_(options) {
   if (options_.batch_size < 1)
     throw Error(fmt::format("batch size must be at least 1 (got {})", options_.batch_size));
-  if (options_.resolution < 1)
-    throw Error(fmt::format("preprocessing size must be at least 1 (got {})", options_.resolution));
+  if (options_.preprocess.size < 1)
+    throw Error(
+        fmt::format("preprocessing size must be at least 1 (got {})", options_.preprocess.size));
   if (options_.prefetch < 0) throw Error("prefetch must be 0 or more");
   num_samples_ = static_cast<int64_t>(dataset.size());
   if (options_.limit > 0) num_samples_ = std::min(num_samples_, options_.limit);
@@ -61,7 +62,7 @@ void BatchLoader::submit(int64_t batch) {
   auto p = std::make_shared<Pending>();
   p->first = batch * options_.batch_size;
   p->count = std::min(options_.batch_size, num_samples_ - p->first);
-  const int64_t n = options_.resolution;
+  const int64_t n = options_.preprocess.size;
   p->images = torch::empty({p->count, 3, n, n}, torch::kFloat32);
   p->labels.assign(p->count, -1);
   p->targets.resize(p->count);
@@ -78,7 +79,7 @@ void BatchLoader::submit(int64_t batch) {
         p->targets[row] = std::move(sample.targets);
         try {
           const Image image = datasets::load_sample_image(sample, options_.decode);
-          preprocess_image_into(image, n, options_.normalization, base + row * 3 * n * n);
+          preprocess_image_into(image, options_.preprocess, base + row * 3 * n * n);
         } catch (const ImageDecodeError& e) {
           p->skippable[row] = true;
           throw;

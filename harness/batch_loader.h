@@ -17,9 +17,10 @@
 namespace clipbench::harness {
 
 struct LoaderOptions {
-  int64_t batch_size = 64;     // images per batch (the last one may be smaller)
-  int64_t resolution = 224;    // preprocessing size n (the model's image_resolution)
-  Normalization normalization = Normalization::clip();
+  int64_t batch_size = 64;  // images per batch (the last one may be smaller)
+  // What is done to each image (size n = the model's image_resolution, mean / std, interpolation,
+  // resize mode): the model's (LoadedModel::preprocess, ResolvedArchitecture::preprocess).
+  ImagePreprocess preprocess = ImagePreprocess::clip(224);
   // Decode threads (c10::ThreadPool). 0: one per hardware thread.
   int64_t threads = 0;
   // Batches decoded ahead of the one being consumed (memory bound: about
@@ -35,12 +36,12 @@ struct LoaderOptions {
 
 // One batch in dataset order.
 struct Batch {
-  at::Tensor images;                      // float32 [B, 3, n, n], preprocessed
-  std::vector<int64_t> indices;           // sample index of each row
-  std::vector<int64_t> labels;            // Sample::label of each row
+  at::Tensor images;                         // float32 [B, 3, n, n], preprocessed
+  std::vector<int64_t> indices;              // sample index of each row
+  std::vector<int64_t> labels;               // Sample::label of each row
   std::vector<std::vector<int8_t>> targets;  // Sample::targets of each row (multi-label)
-  int64_t skipped = 0;                    // samples of this batch skipped as unreadable
-  std::vector<std::string> skipped_names;  // and their names, with the error
+  int64_t skipped = 0;                       // samples of this batch skipped as unreadable
+  std::vector<std::string> skipped_names;    // and their names, with the error
 };
 
 // Reads `dataset` in order, batch by batch. Decoding of the next `prefetch` batches runs on the
@@ -67,8 +68,8 @@ class BatchLoader {
   const datasets::Dataset& dataset_;
   LoaderOptions options_;
   int64_t num_samples_ = 0;
-  int64_t next_batch_ = 0;       // the batch next() returns next
-  int64_t submitted_ = 0;        // batches handed to the pool so far
+  int64_t next_batch_ = 0;                         // the batch next() returns next
+  int64_t submitted_ = 0;                          // batches handed to the pool so far
   std::vector<std::shared_ptr<Pending>> pending_;  // submitted, not yet returned (in order)
   struct PoolHolder;
   std::unique_ptr<PoolHolder> pool_;

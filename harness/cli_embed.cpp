@@ -8,6 +8,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "clip/bpe_vocabulary.h"
 #include "clip/checkpoint.h"
 #include "clip/clip_model.h"
 #include "clip/errors.h"
@@ -21,6 +22,7 @@
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
 #include "harness/embed_dataset.h"
+#include "harness/loaded_model.h"
 
 namespace clipbench::cli {
 namespace {
@@ -31,6 +33,7 @@ struct EmbedOptions {
   std::vector<std::string> images;  // image files, preprocessed at the checkpoint's resolution
   std::vector<std::string> image_tensors;  // FILE.safetensors:KEY
   std::vector<std::string> texts;
+  std::vector<std::string> text_ids;  // FILE.safetensors:KEY, int64 [N, context_length]
   std::string vocab;
   bool truncate = false;
   std::string out;
@@ -46,38 +49,33 @@ struct EmbedOptions {
   bool cpu_decode = false;  // with --device cuda: the CPU loader instead of nvJPEG + GPU kernels
 };
 
-// "cpu" or "cuda" (the first GPU); Error when this LibTorch build or machine has no CUDA.
-torch::Device parse_device(const std::string& device) {
-  if (device == "cpu") return torch::kCPU;
-  if (device == "cuda") {
-    if (!cuda_available())
-      throw Error(fmt::format(
-          "--device cuda: CUDA is not available (LibTorch {} of this build has no CUDA, or no GPU "
-          "is visible); use --device cpu, or build against a CUDA LibTorch",
-          torch_version()));
-    return torch::Device(torch::kCUDA, 0);
-  }
-  throw Error(fmt::format("unknown device '{}': expected cpu or cuda", device));
-}
-
 // "FILE.safetensors:KEY" -> the float [B, 3, R, R] batch stored under KEY.
-torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
+// "FILE.safetensors:KEY" (the value of `option`) -> the tensor stored under KEY.
+torch::Tensor read_tensor_spec(const std::string& option, const std::string& spec) {
   const auto colon = spec.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
-    throw Error(fmt::format("--image-tensor '{}': expected FILE.safetensors:KEY", spec));
+    throw Error(fmt::format("{} '{}': expected FILE.safetensors:KEY", option, spec));
   const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
   auto tensors = read_safetensors(file).tensors;
   auto it = tensors.find(key);
   if (it == tensors.end()) {
     std::string keys;
     for (const auto& kv : tensors) keys += (keys.empty() ? "" : ", ") + kv.first;
-    throw Error(fmt::format("--image-tensor: {} has no tensor '{}' (it has: {})", file, key, keys));
+    throw Error(fmt::format("{}: {} has no tensor '{}' (it has: {})", option, file, key, keys));
   }
-  if (!it->second.is_floating_point())
+  return it->second;
+}
+
+torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
+  const torch::Tensor stored = read_tensor_spec("--image-tensor", spec);
+  const auto colon = spec.rfind(':');
+  const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
+  const auto* it = &stored;
+  if (!it->is_floating_point())
     throw Error(
         fmt::format("--image-tensor {}: tensor '{}' has dtype {}, expected a floating-point batch",
-                    file, key, c10::toString(it->second.scalar_type())));
-  torch::Tensor t = it->second.to(torch::kFloat);
+                    file, key, c10::toString(it->scalar_type())));
+  torch::Tensor t = it->to(torch::kFloat);
   if (!torch::isfinite(t).all().item<bool>())
     throw Error(
         fmt::format("--image-tensor {}: tensor '{}' holds NaN or infinite values", file, key));
@@ -89,8 +87,33 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
   return t;
 }
 
+// "FILE.safetensors:KEY" -> token ids int64 [N, context_length] (or [context_length]), each in
+// [0, vocab_size): what a tokenizer would give, for models whose tokenizer files are not at hand.
+torch::Tensor read_text_ids(const std::string& spec, int64_t context_length, int64_t vocab_size) {
+  torch::Tensor t = read_tensor_spec("--text-ids", spec);
+  const auto colon = spec.rfind(':');
+  const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
+  if (t.scalar_type() != torch::kLong && t.scalar_type() != torch::kInt)
+    throw Error(fmt::format("--text-ids {}: tensor '{}' has dtype {}, expected int64 token ids",
+                            file, key, c10::toString(t.scalar_type())));
+  t = t.to(torch::kLong);
+  if (t.dim() == 1) t = t.unsqueeze(0);
+  if (t.dim() != 2 || t.size(0) == 0 || t.size(1) != context_length)
+    throw ShapeMismatchError(
+        fmt::format("--text-ids {}: tensor '{}' has shape {}, expected [N, {}] (N >= 1; the "
+                    "model's context length)",
+                    file, key, shape_string(t.sizes()), context_length));
+  const int64_t lo = t.min().item<int64_t>(), hi = t.max().item<int64_t>();
+  if (lo < 0 || hi >= vocab_size)
+    throw Error(
+        fmt::format("--text-ids {}: tensor '{}' holds ids from {} to {}, expected 0 to {} "
+                    "(the model's token embedding rows)",
+                    file, key, lo, hi, vocab_size - 1));
+  return t;
+}
+
 // --dataset-format: encodes the split, writes the features file, and returns the summary JSON.
-nlohmann::json embed_split(CLIP& model, const EmbedOptions& o) {
+nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const EmbedOptions& o) {
   datasets::OpenRequest request;
   request.dataset = o.dataset_format;
   request.root = o.dataset_root;
@@ -99,8 +122,10 @@ nlohmann::json embed_split(CLIP& model, const EmbedOptions& o) {
   spdlog::info("{} {} of {}: {} images, batch {}, {} decode threads, {} intra-op threads",
                o.dataset_format, o.split, o.dataset_root, dataset->size(), o.loader.batch_size,
                o.loader.threads, torch::get_num_threads());
+  harness::LoaderOptions loader = o.loader;
+  loader.preprocess = preprocess;
   const harness::DatasetFeatures f = harness::embed_dataset(
-      model, *dataset, o.loader, fmt::format("embed {}", o.split), !o.cpu_decode);
+      model, *dataset, loader, fmt::format("embed {}", o.split), !o.cpu_decode);
   for (const auto& name : f.skipped_names) spdlog::warn("skipped unreadable image: {}", name);
   const int64_t n = f.features.size(0);
   spdlog::info("{} images in {:.3f} s: {:.1f} images/s", n, f.seconds, f.images_per_second);
@@ -128,8 +153,11 @@ nlohmann::json embed_split(CLIP& model, const EmbedOptions& o) {
 
 void run_embed(const EmbedOptions& o) {
   const bool split = !o.dataset_format.empty();
-  if (o.images.empty() && o.image_tensors.empty() && o.texts.empty() && !split)
-    throw Error("embed: give at least one --image, --image-tensor, --text or --dataset-format");
+  if (o.images.empty() && o.image_tensors.empty() && o.texts.empty() && o.text_ids.empty() &&
+      !split)
+    throw Error(
+        "embed: give at least one --image, --image-tensor, --text, --text-ids or "
+        "--dataset-format");
   if (split && (o.dataset_root.empty() || o.features_out.empty()))
     throw Error("embed --dataset-format: --dataset-root and --features-out are required");
   if (!split && !o.features_out.empty())
@@ -137,7 +165,7 @@ void run_embed(const EmbedOptions& o) {
   if (o.intra_op_threads < 0)
     throw Error(fmt::format("--intra-op-threads must be 0 or more (got {})", o.intra_op_threads));
   if (o.intra_op_threads > 0) torch::set_num_threads(o.intra_op_threads);
-  const torch::Device device = parse_device(o.device);
+  const torch::Device device = harness::parse_device(o.device);
   const PrecisionInfo& precision = precision_named(o.precision);
   const Checkpoint ck = read_checkpoint(o.checkpoint);
   ResolvedArchitecture architecture;
@@ -152,14 +180,15 @@ void run_embed(const EmbedOptions& o) {
   j["device"] = o.device;
   j["precision"] = precision.name;
   j["logit_scale"] = model->logit_scale.item<double>();
-  if (split) j["dataset"] = embed_split(model, o);
+  j["preprocess"] = architecture.preprocess.describe();
+  if (split) j["dataset"] = embed_split(model, architecture.preprocess, o);
   torch::Tensor image_features, text_features;
   std::vector<std::string> row_names;  // one per image row, for the summary
   if (!o.images.empty() || !o.image_tensors.empty()) {
     std::vector<torch::Tensor> batches;
     // Image files first (in the order given), then the tensors.
     if (!o.images.empty()) {
-      batches.push_back(load_and_preprocess_batch(o.images, model->config().image_resolution));
+      batches.push_back(load_and_preprocess_batch(o.images, architecture.preprocess));
       j["images"] = o.images;
       row_names = o.images;
     }
@@ -171,13 +200,27 @@ void run_embed(const EmbedOptions& o) {
     image_features = model->encode_image(torch::cat(batches, 0)).to(torch::kCPU, torch::kFloat);
     j["image_features"] = tensor_to_json(image_features);
   }
-  if (!o.texts.empty()) {
-    const std::string vocab = find_vocabulary(o.vocab, ck.path);
-    spdlog::info("vocabulary: {}", vocab);
-    const Tokenizer tokenizer = Tokenizer::from_file(vocab);
-    const auto tokens = tokenizer.tokenize(o.texts, model->config().context_length, o.truncate);
-    text_features = model->encode_text(tokens).to(torch::kCPU, torch::kFloat);
-    j["texts"] = o.texts;
+  std::vector<std::string> text_names;  // one per text row, for the summary
+  if (!o.texts.empty() || !o.text_ids.empty()) {
+    std::vector<torch::Tensor> batches;
+    // Texts first (in the order given), then the id tensors.
+    if (!o.texts.empty()) {
+      const std::string vocab = find_vocabulary(o.vocab, ck.path);
+      spdlog::info("vocabulary: {}", vocab);
+      const Tokenizer tokenizer =
+          harness::load_tokenizer(vocab, ck.path, model->config().vocab_size);
+      batches.push_back(tokenizer.tokenize(o.texts, model->config().context_length, o.truncate));
+      j["texts"] = o.texts;
+      for (const auto& text : o.texts) text_names.push_back(fmt::format("\"{}\"", text));
+    }
+    for (const auto& spec : o.text_ids) {
+      batches.push_back(
+          read_text_ids(spec, model->config().context_length, model->config().vocab_size));
+      for (int64_t k = 0; k < batches.back().size(0); ++k)
+        text_names.push_back(fmt::format("{}[{}]", spec, k));
+    }
+    if (!o.text_ids.empty()) j["text_ids"] = o.text_ids;
+    text_features = model->encode_text(torch::cat(batches, 0)).to(torch::kCPU, torch::kFloat);
     j["text_features"] = tensor_to_json(text_features);
   }
   if (image_features.defined() && text_features.defined()) {
@@ -191,7 +234,7 @@ void run_embed(const EmbedOptions& o) {
       std::string line;
       for (int64_t t = 0; t < probs.size(1); ++t)
         line +=
-            fmt::format("{}\"{}\" {:.3f}", t ? ", " : "", o.texts[t], probs[i][t].item<double>());
+            fmt::format("{}{} {:.3f}", t ? ", " : "", text_names[t], probs[i][t].item<double>());
       spdlog::info("image {}: {}", row_names[i], line);
     }
   }
@@ -215,17 +258,23 @@ void add_embed_command(CLI::App& app) {
   add_model_options(cmd, o->architecture);
   cmd->add_option(
          "--image", o->images,
-         "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as CLIP's reference "
-         "transform at the checkpoint's resolution; repeatable")
+         "An image file (JPEG, PNG; more formats with OpenCV), preprocessed as the model is (its "
+         "open_clip preprocess_cfg or --pretrained tag, else CLIP's reference transform) at the "
+         "checkpoint's resolution; repeatable")
       ->check(CLI::ExistingFile);
   cmd->add_option(
       "--image-tensor", o->image_tensors,
       "A preprocessed float batch [B,3,R,R] (or [3,R,R]) as FILE.safetensors:KEY; repeatable");
   cmd->add_option("--text", o->texts, "A text to encode; repeatable");
+  cmd->add_option("--text-ids", o->text_ids,
+                  "Token ids int64 [N, context_length] (or [context_length]) as "
+                  "FILE.safetensors:KEY, encoded after the --text rows (for models whose tokenizer "
+                  "files are not at hand); repeatable");
   cmd->add_option(
       "--vocab", o->vocab,
       "BPE vocabulary: bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json (merges.txt "
-      "beside it); default: beside the checkpoint, else $CLIPBENCH_VOCAB");
+      "beside it); default: beside the checkpoint, else $CLIPBENCH_VOCAB, else the CLIP BPE "
+      "vocabulary that ships with clipbench");
   cmd->add_flag(
       "--truncate", o->truncate,
       "Cut texts longer than the context length (the end token stays last) instead of failing");

@@ -1,6 +1,7 @@
 // `clipbench models`: the built-in open_clip model configs and pretrained tags, and whether
 // clipbench's encoders and preprocessing implement each.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
@@ -21,10 +22,19 @@ nlohmann::json models_json() {
     for (const auto& tag : open_clip_pretrained_tags(name)) {
       const auto& p = open_clip_pretrained(name, tag);
       const std::string tag_why = open_clip_preprocess_unsupported(p);
-      tags.push_back({{"tag", tag},
-                      {"quick_gelu", p.at("quick_gelu")},
-                      {"supported", why.empty() && tag_why.empty()},
-                      {"unsupported", !why.empty() ? "model config: " + why : tag_why}});
+      nlohmann::json entry = {{"tag", tag},
+                              {"quick_gelu", p.at("quick_gelu")},
+                              {"supported", why.empty() && tag_why.empty()},
+                              {"unsupported", !why.empty() ? "model config: " + why : tag_why}};
+      // open_clip's eval transform of the tag (the size is the model's image_size).
+      if (tag_why.empty()) {
+        const ImagePreprocess pre = open_clip_preprocess(p, 0);
+        entry["preprocess"] =
+            fmt::format("{} {}, mean [{}], std [{}]", interpolation_name(pre.interpolation),
+                        resize_mode_name(pre.resize_mode), fmt::join(pre.normalization.mean, ", "),
+                        fmt::join(pre.normalization.std, ", "));
+      }
+      tags.push_back(entry);
     }
     out.push_back(
         {{"model", name}, {"supported", why.empty()}, {"unsupported", why}, {"pretrained", tags}});
@@ -51,7 +61,7 @@ std::string models_text(const nlohmann::json& models) {
           "  --pretrained {:<34} {}{}\n", t.at("tag").get<std::string>(),
           t.at("quick_gelu").get<bool>() ? "QuickGELU" : "nn.GELU",
           t.at("supported").get<bool>()
-              ? ""
+              ? ", " + t.at("preprocess").get<std::string>()
               : ", preprocessing not implemented: " + t.at("unsupported").get<std::string>());
     }
   }

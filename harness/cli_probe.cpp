@@ -51,16 +51,16 @@ void run_probe(ProbeCommand& c) {
     if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
     const std::string name = harness::model_name(architecture, c.name);
     fx = harness::clip_feature_extractor(
-        model, name,
-        harness::model_identity_hash(harness::sha256_path(c.checkpoint), architecture));
+        model, name, harness::model_identity_hash(harness::sha256_path(c.checkpoint), architecture),
+        architecture.preprocess);
     c.options.checkpoint = c.checkpoint;
   } else {
     baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);
     fx.name = c.name.empty() ? "ResNet-50" : c.name;
     fx.hash = harness::sha256_path(c.resnet50);
-    fx.resolution = baselines::kResNet50Resolution;
-    fx.normalization = Normalization::imagenet();
-    fx.preprocessing = fmt::format("imagenet-bicubic-{}", fx.resolution);
+    fx.preprocess =
+        ImagePreprocess::clip(baselines::kResNet50Resolution, Normalization::imagenet());
+    fx.preprocessing = fmt::format("imagenet-bicubic-{}", fx.preprocess.size);
     fx.encode = [net](const at::Tensor& images) mutable {
       torch::NoGradGuard no_grad;
       return net->features(images);

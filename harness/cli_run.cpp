@@ -73,8 +73,9 @@ void run_suite(const RunCommand& c) {
         po.loader.limit = suite.limit;
         po.group = group.get();
         const auto probe = harness::evaluate_linear_probe(
-            harness::clip_feature_extractor(model.model, model.name, model.checkpoint_hash), ds.id,
-            po);
+            harness::clip_feature_extractor(model.model, model.name, model.checkpoint_hash,
+                                            model.preprocess),
+            ds.id, po);
         (probe.skipped ? skipped : written) += 1;
         continue;
       }

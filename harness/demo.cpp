@@ -113,7 +113,7 @@ std::pair<at::Tensor, at::Tensor> encode_split(LoadedModel& m, const DemoOptions
   const auto ds = datasets::open_dataset(kDataset, o.data_root, split);
   LoaderOptions lo;
   lo.batch_size = o.batch_size;
-  lo.resolution = m.model->config().image_resolution;
+  lo.preprocess = m.preprocess;
   lo.limit = limit;
   BatchLoader loader(*ds, lo);
   std::vector<at::Tensor> feats;

@@ -24,7 +24,10 @@ bool gpu_pipeline_built() {
 
 DatasetFeatures embed_dataset(CLIP& model, const datasets::Dataset& dataset, LoaderOptions options,
                               const std::string& progress_label, bool gpu_decode) {
-  options.resolution = model->config().image_resolution;
+  if (options.preprocess.size != model->config().image_resolution)
+    throw Error(
+        fmt::format("embed_dataset: preprocessing to {0} x {0}, but the model takes {1} x {1}",
+                    options.preprocess.size, model->config().image_resolution));
 #ifdef CLIPBENCH_WITH_CUDA
   if (gpu_decode && model->text_projection.is_cuda())
     return embed_dataset_gpu(model, dataset, options, progress_label);

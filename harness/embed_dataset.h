@@ -28,7 +28,8 @@ struct DatasetFeatures {
 
 // Encodes the first options.limit (0: all) samples of `dataset` with model->encode_image, batch by
 // batch, while the loader decodes the next options.prefetch batches on its pool.
-// options.resolution is replaced by the model's image_resolution. The features are returned in
+// options.preprocess is the model's (its size must be the model's image_resolution, else Error).
+// The features are returned in
 // the model's dtype converted to float32 (un-normalized, as encode_image). Memory is bounded by
 // the loader's (prefetch + 1) batches plus the N x embed_dim features. Errors: those of
 // BatchLoader::next (decode errors unless skip_unreadable), DatasetError when no image could be

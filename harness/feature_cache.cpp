@@ -19,13 +19,16 @@
 namespace clipbench::harness {
 
 FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
-                                        const std::string& hash) {
+                                        const std::string& hash,
+                                        const ImagePreprocess& preprocess) {
+  if (preprocess.size != model->config().image_resolution)
+    throw Error(fmt::format("{0}: preprocessing to {1} x {1}, but the model takes {2} x {2}", name,
+                            preprocess.size, model->config().image_resolution));
   FeatureExtractor fx;
   fx.name = name;
   fx.hash = hash;
-  fx.resolution = model->config().image_resolution;
-  fx.normalization = Normalization::clip();
-  fx.preprocessing = fmt::format("clip-bicubic-{}", fx.resolution);
+  fx.preprocess = preprocess;
+  fx.preprocessing = preprocess.key();
   fx.encode = [model](const at::Tensor& images) mutable { return model->encode_image(images); };
   return fx;
 }
@@ -89,8 +92,7 @@ SplitFeatures extract_features(const FeatureExtractor& extractor, const std::str
                    out.cache_file);
     return out;
   }
-  loader.resolution = extractor.resolution;
-  loader.normalization = extractor.normalization;
+  loader.preprocess = extractor.preprocess;
   loader.skip_unreadable = false;  // a probe's rows must match the split's labels
   std::unique_ptr<ShardView> shard;
   std::string label = what;

@@ -15,20 +15,22 @@ namespace clipbench::harness {
 
 // What turns preprocessed batches into features.
 struct FeatureExtractor {
-  std::string name;           // "ViT-B/32", "ResNet-50"
-  std::string hash;           // "sha256:..." of the weights
-  std::string preprocessing;  // e.g. "clip-224" / "imagenet-224": part of the cache key
-  int64_t resolution = 224;
-  Normalization normalization = Normalization::clip();
+  std::string name;  // "ViT-B/32", "ResNet-50"
+  std::string hash;  // "sha256:..." of the weights
+  // Part of the cache key and of probe records: ImagePreprocess::key() ("clip-bicubic-224") for
+  // CLIP models, "imagenet-bicubic-224" for the ResNet-50 baseline.
+  std::string preprocessing;
+  ImagePreprocess preprocess = ImagePreprocess::clip(224);
   // float32 [B, 3, R, R] -> float [B, D] (CLIP: projected image features; ResNet-50: pooled).
   std::function<at::Tensor(const at::Tensor&)> encode;
 };
 
 // CLIP's image features (encode_image: the projected embedding, float [B, embed_dim]) of `model`
-// at its resolution with CLIP's normalization; cache key preprocessing "clip-bicubic-<res>".
-// `hash` is the checkpoint's "sha256:<hex>".
+// on images preprocessed as `preprocess` (the model's: ResolvedArchitecture::preprocess; its size
+// must be the model's image_resolution, else Error); cache key preprocessing preprocess.key().
+// `hash` is the model's identity (harness/loaded_model.h model_identity_hash).
 FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
-                                        const std::string& hash);
+                                        const std::string& hash, const ImagePreprocess& preprocess);
 
 struct SplitFeatures {
   at::Tensor features;  // float32 [N, D], CPU

@@ -62,7 +62,7 @@ RawBatch read_batch(const datasets::Dataset& dataset, int64_t first, int64_t cou
         // Not for nvJPEG: the CPU path's exact decode and preprocessing.
         try {
           const Image image = datasets::load_sample_image(s, o.decode);
-          r.cpu_rows[i] = preprocess_image(image, n, o.normalization);
+          r.cpu_rows[i] = preprocess_image(image, o.preprocess);
         } catch (const ImageDecodeError&) {
           r.skippable[i] = true;
           throw;
@@ -81,7 +81,7 @@ RawBatch read_batch(const datasets::Dataset& dataset, int64_t first, int64_t cou
 
 DatasetFeatures embed_dataset_gpu(CLIP& model, const datasets::Dataset& dataset,
                                   const LoaderOptions& options, const std::string& progress_label) {
-  const int64_t n = model->config().image_resolution;
+  const int64_t n = options.preprocess.size;
   const torch::Device device = model->text_projection.device();
   if (!device.is_cuda()) throw Error("embed_dataset_gpu: the model is not on a CUDA device");
   if (options.batch_size < 1)
@@ -113,7 +113,7 @@ DatasetFeatures embed_dataset_gpu(CLIP& model, const datasets::Dataset& dataset,
   };
 
   cuda::NvjpegBatchDecoder decoder(static_cast<int>(options.batch_size), static_cast<int>(threads));
-  cuda::GpuPreprocessor preprocessor(n, options.normalization);
+  cuda::GpuPreprocessor preprocessor(options.preprocess);
   Progress progress(progress_label, total);
   DatasetFeatures out;
   std::vector<at::Tensor> chunks;
@@ -157,7 +157,7 @@ DatasetFeatures embed_dataset_gpu(CLIP& model, const datasets::Dataset& dataset,
             preprocessor.preprocess_into(decoded[f], row);
           } else {  // nvJPEG declined (e.g. CMYK): the CPU path
             row.copy_(preprocess_image(datasets::load_sample_image(raw.samples[i], options.decode),
-                                       n, options.normalization));
+                                       options.preprocess));
           }
         }
         for (int64_t i : keep) {

@@ -5,10 +5,12 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include "clip/bpe_vocabulary.h"
 #include "clip/checkpoint.h"
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
 #include "clip/precision.h"
+#include "clip/torch_compat.h"
 #include "harness/sha256.h"
 
 namespace clipbench::harness {
@@ -22,9 +24,13 @@ std::string model_identity_hash(const std::string& file_hash,
   openai.transformer_heads = openai.transformer_width / 64;
   openai.vision_mlp_width = openai.is_vit() ? 4 * openai.vision_width : 0;
   openai.transformer_mlp_width = 4 * openai.transformer_width;
-  if (openai == config && architecture.open_clip_name.empty()) return file_hash;
+  const bool clip_pixels = architecture.preprocess.is_clip();
+  if (openai == config && architecture.open_clip_name.empty() && clip_pixels) return file_hash;
+  // Another preprocessing is another model too (its key is added only then, so the hashes of
+  // earlier records, all made with openai/CLIP's transform, stay as they were).
   return sha256_string(file_hash + "\n" + to_json(config).dump() + "\n" +
-                       architecture.open_clip_name);
+                       architecture.open_clip_name +
+                       (clip_pixels ? "" : "\n" + architecture.preprocess.key()));
 }
 
 std::string model_name(const ResolvedArchitecture& architecture, const std::string& given,
@@ -39,6 +45,41 @@ std::string model_name(const ResolvedArchitecture& architecture, const std::stri
                                                 : describe_config(architecture.config);
 }
 
+at::Device parse_device(const std::string& device) {
+  if (device == "cpu") return at::kCPU;
+  if (device != "cuda" && device.rfind("cuda:", 0) != 0)
+    throw Error(fmt::format("unknown device '{}': expected cpu, cuda or cuda:N", device));
+  if (!cuda_available())
+    throw Error(fmt::format("--device {}: CUDA is not available: {}; use --device cpu", device,
+                            cuda_unavailable_reason()));
+  const std::string index_text = device == "cuda" ? "0" : device.substr(5);
+  const bool digits = !index_text.empty() && index_text.size() < 4 &&
+                      index_text.find_first_not_of("0123456789") == std::string::npos;
+  const int index = digits ? std::stoi(index_text) : -1;
+  if (index < 0 || index >= static_cast<int>(torch::cuda::device_count()))
+    throw Error(
+        fmt::format("device '{}': expected cuda or cuda:N with N below the {} visible GPU(s)",
+                    device, torch::cuda::device_count()));
+  return at::Device(at::kCUDA, static_cast<c10::DeviceIndex>(index));
+}
+
+Tokenizer load_tokenizer(const std::string& vocab_path, const std::string& checkpoint,
+                         int64_t rows) {
+  Tokenizer tokenizer = Tokenizer::from_file(vocab_path);
+  if (tokenizer.vocab_size() == rows) return tokenizer;
+  if (vocab_path == kBuiltinVocabulary)
+    throw Error(fmt::format(
+        "the checkpoint {} has {} token embedding rows, but the CLIP BPE vocabulary that ships "
+        "with clipbench (used when no other is found) has {} tokens: this model has another "
+        "tokenizer. Pass its vocabulary with --vocab (vocab.json + merges.txt, or a .txt.gz), or "
+        "put it beside the checkpoint",
+        checkpoint, rows, tokenizer.vocab_size()));
+  throw Error(fmt::format(
+      "vocabulary {} has {} tokens, but the checkpoint {} has {} token embedding rows: the "
+      "vocabulary does not belong to this model (truncated, or another tokenizer's?)",
+      vocab_path, tokenizer.vocab_size(), checkpoint, rows));
+}
+
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                        const std::string& device, const std::string& name,
                        const ArchitectureRequest& request) {
@@ -50,37 +91,17 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   m.model = build_model(ck, &architecture, request);
   if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
   m.name = model_name(architecture, name, &m.released);
-  if (device == "cpu") {
-    m.device = "cpu";
-  } else if (device == "cuda" || device.rfind("cuda:", 0) == 0) {
-    if (!torch::cuda::is_available())
-      throw Error(
-          "--device cuda: CUDA is not available (this LibTorch build or machine has no "
-          "usable GPU); use --device cpu");
-    const std::string index_text = device == "cuda" ? "0" : device.substr(5);
-    const bool digits = !index_text.empty() && index_text.size() < 4 &&
-                        index_text.find_first_not_of("0123456789") == std::string::npos;
-    const int index = digits ? std::stoi(index_text) : -1;
-    if (index < 0 || index >= static_cast<int>(torch::cuda::device_count()))
-      throw Error(
-          fmt::format("device '{}': expected cuda or cuda:N with N below the {} visible "
-                      "GPU(s)",
-                      device, torch::cuda::device_count()));
-    m.model->to(torch::Device(torch::kCUDA, static_cast<c10::DeviceIndex>(index)));
-    m.device = fmt::format("cuda:{}", index);
+  m.preprocess = architecture.preprocess;
+  const at::Device target = parse_device(device);
+  if (target.is_cuda()) {
+    m.model->to(target);
+    m.device = fmt::format("cuda:{}", target.index());
   } else {
-    throw Error(fmt::format("unknown device '{}': expected cpu, cuda or cuda:N", device));
+    m.device = "cpu";
   }
   const std::string vocab_path = find_vocabulary(vocab, ck.path);
-  m.tokenizer = std::make_shared<const Tokenizer>(Tokenizer::from_file(vocab_path));
-  // A vocabulary of another size (a truncated or foreign BPE file) would tokenize without error
-  // and silently change every text embedding.
-  const int64_t rows = m.model->config().vocab_size;
-  if (m.tokenizer->vocab_size() != rows)
-    throw Error(fmt::format(
-        "vocabulary {} has {} tokens, but the checkpoint {} has {} token embedding rows: the "
-        "vocabulary does not belong to this model (truncated, or another tokenizer's?)",
-        vocab_path, m.tokenizer->vocab_size(), checkpoint, rows));
+  m.tokenizer = std::make_shared<const Tokenizer>(
+      load_tokenizer(vocab_path, checkpoint, m.model->config().vocab_size));
   m.checkpoint_hash = model_identity_hash(sha256_path(checkpoint), architecture);
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);

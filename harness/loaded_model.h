@@ -25,6 +25,8 @@ struct LoadedModel {
   std::string precision = "fp32";
   CLIP model{nullptr};
   std::shared_ptr<const Tokenizer> tokenizer;
+  // What the evaluators do to images for this model (ResolvedArchitecture::preprocess).
+  ImagePreprocess preprocess;
 };
 
 // The identity of the model evaluated, for result records and caches: `file_hash` (sha256_path of
@@ -32,7 +34,7 @@ struct LoadedModel {
 // and no open_clip name was resolved (every earlier record keeps its name), else the sha256 of
 // file_hash, to_json(config) and the open_clip name, so the same weights under another activation,
 // head count or open_clip tag are another model and never resume or reuse the first's records
-// or features.
+// or features. A preprocessing other than openai/CLIP's transform is part of the identity too.
 std::string model_identity_hash(const std::string& file_hash,
                                 const ResolvedArchitecture& architecture);
 
@@ -43,6 +45,17 @@ std::string model_identity_hash(const std::string& file_hash,
 // was given (the paper comparison uses it).
 std::string model_name(const ResolvedArchitecture& architecture, const std::string& given,
                        bool* released = nullptr);
+
+// "cpu", "cuda" (= "cuda:0") or "cuda:N" as a device. Throws Error naming the value: an unknown
+// name, N not below the number of visible GPUs, or CUDA not available (cuda_unavailable_reason).
+at::Device parse_device(const std::string& device);
+
+// The tokenizer of `vocab_path` (a find_vocabulary result) for a model with `rows` token embedding
+// rows. Throws Error when the vocabulary's size differs (a truncated or another model's vocabulary
+// would tokenize without error and silently change every text embedding), saying how to pass the
+// right one; TokenizerError when it cannot be read.
+Tokenizer load_tokenizer(const std::string& vocab_path, const std::string& checkpoint,
+                         int64_t rows);
 
 // Reads the checkpoint (any supported format), resolves its architecture (clip/architecture.h:
 // configs beside the weights; a bare state dict of an architecture that is not OpenAI's is refused

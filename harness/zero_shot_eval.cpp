@@ -140,7 +140,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     job.classifier = cached_classifier(m, prompts.classes, job.templates, job.hash, o);
 
   LoaderOptions lo = o.loader;
-  lo.resolution = m.model->config().image_resolution;
+  lo.preprocess = m.preprocess;
   std::string label = fmt::format("{} {} {}", m.name, dataset_id, split_label);
   std::unique_ptr<ShardView> shard;
   if (o.group) {
@@ -257,6 +257,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
     r.extra["source"] = dataset->source();
     r.extra["batch_size"] = lo.batch_size;
+    r.extra["preprocessing"] = lo.preprocess.key();
     if (o.group) r.extra["world_size"] = o.group->context().world_size;
     const std::string path = reports::write_record(o.out_dir, r);
     spdlog::info("{} {} {} {}: {} = {:.2f} (n = {}) -> {}", m.name, dataset_id, split_label,

@@ -28,20 +28,24 @@ at::Tensor upload(const std::vector<int32_t>& v, const torch::Device& device) {
 
 }  // namespace
 
-GpuPreprocessor::GpuPreprocessor(int64_t n, const Normalization& norm) : n_(n) {
-  if (n < 1) throw Error(fmt::format("GPU preprocessing size must be positive (got {})", n));
-  lut_ = torch::from_blob(normalization_lut(norm).data(), {3 * 256}, torch::kFloat32)
-             .to(torch::Device(torch::kCUDA));
+GpuPreprocessor::GpuPreprocessor(const ImagePreprocess& preprocess)
+    : preprocess_(preprocess), n_(preprocess.size) {
+  if (n_ < 1) throw Error(fmt::format("GPU preprocessing size must be positive (got {})", n_));
+  auto lut = normalization_lut(preprocess.normalization);
+  lut_ = torch::from_blob(lut.data(), {3 * 256}, torch::kFloat32).to(torch::Device(torch::kCUDA));
 }
+
+GpuPreprocessor::GpuPreprocessor(int64_t n, const Normalization& norm)
+    : GpuPreprocessor(ImagePreprocess::clip(n, norm)) {}
 
 const GpuPreprocessor::Plan& GpuPreprocessor::plan_for(int64_t width, int64_t height) {
   auto& slot = plans_[{width, height}];
   if (slot) return *slot;
   auto p = std::make_shared<Plan>();
-  p->geometry = reference_geometry(width, height, n_);
+  p->geometry = resize_geometry(width, height, preprocess_);
   const auto& g = p->geometry;
-  const ResampleAxis h = bicubic_resample_axis(width, g.resized_width);
-  const ResampleAxis v = bicubic_resample_axis(height, g.resized_height);
+  const ResampleAxis h = resample_axis(width, g.resized_width, preprocess_.interpolation);
+  const ResampleAxis v = resample_axis(height, g.resized_height, preprocess_.interpolation);
   int64_t first = v.first[g.crop_top], last = 0;
   for (int64_t y = g.crop_top; y < g.crop_top + n_; ++y) {
     first = std::min<int64_t>(first, v.first[y]);

@@ -1,5 +1,6 @@
 // CLIP preprocessing of decoded RGB images on the GPU, reproducing the CPU path's pixels
-// (clip/preprocess.h): Pillow-exact Resize(n, BICUBIC) + CenterCrop(n) + ToTensor + Normalize.
+// (clip/preprocess.h): Pillow-exact Resize(n, BICUBIC | BILINEAR) [+ CenterCrop(n)] + ToTensor +
+// Normalize, as the model's ImagePreprocess says.
 #pragma once
 
 #include <ATen/Tensor.h>
@@ -12,11 +13,13 @@
 
 namespace clipbench::cuda {
 
-// Holds the per-size coefficient tables (computed on the host by bicubic_resample_axis, uploaded
+// Holds the per-size coefficient tables (computed on the host by resample_axis, uploaded
 // once per distinct input size) and a scratch buffer. Kernels run on the legacy default CUDA
 // stream, which orders them with LibTorch's default-stream work. Not thread-safe.
 class GpuPreprocessor {
  public:
+  explicit GpuPreprocessor(const ImagePreprocess& preprocess);
+  // ImagePreprocess{n, norm} (bicubic, shortest: openai/CLIP's transform).
   explicit GpuPreprocessor(int64_t n, const Normalization& norm = Normalization::clip());
 
   // rgb: uint8 CUDA tensor [H, W, 3] (RGB interleaved; rows may be padded: stride(0) >= 3 * W,
@@ -32,6 +35,7 @@ class GpuPreprocessor {
   struct Plan;
   const Plan& plan_for(int64_t width, int64_t height);
 
+  ImagePreprocess preprocess_;
   int64_t n_;
   at::Tensor lut_;      // float32 [3 * 256] on the GPU
   at::Tensor scratch_;  // uint8 on the GPU, grown as needed

@@ -191,6 +191,48 @@ TEST_CASE("an open_clip hub folder is read as open_clip's, not through a model.s
   }
 }
 
+TEST_CASE("a Hugging Face folder's preprocessor_config.json is the model's preprocessing",
+          "[unit]") {
+  TempDir dir;
+  for (const char* f : {"model.safetensors", "config.json"})
+    std::filesystem::copy_file(test::fixture(std::string("models/tiny-vit-hf/") + f), dir.file(f));
+  // None: openai/CLIP's transform.
+  CHECK(resolve_architecture(read_checkpoint(dir.path())).preprocess.is_clip());
+  nlohmann::json processor = {{"image_processor_type", "CLIPImageProcessor"},
+                              {"do_resize", true},
+                              {"size", {{"shortest_edge", 32}}},
+                              {"do_center_crop", true},
+                              {"crop_size", {{"height", 32}, {"width", 32}}},
+                              {"do_rescale", true},
+                              {"rescale_factor", 1.0 / 255.0},
+                              {"do_normalize", true},
+                              {"image_mean", {0.5, 0.5, 0.5}},
+                              {"image_std", {0.5, 0.5, 0.5}},
+                              {"resample", 2},
+                              {"do_convert_rgb", true}};
+  dir.write("preprocessor_config.json", processor.dump());
+  const auto arch = resolve_architecture(read_checkpoint(dir.path()));
+  CHECK(arch.preprocess.interpolation == ResampleFilter::kBilinear);
+  CHECK(arch.preprocess.resize_mode == ResizeMode::kShortest);
+  CHECK(arch.preprocess.size == 32);
+  CHECK(arch.preprocess.normalization.std == std::array<float, 3>{0.5f, 0.5f, 0.5f});
+  CHECK_THAT(arch.facts.back().source, Catch::Contains(dir.file("preprocessor_config.json")));
+  for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
+           {"resample", 1},
+           {"size", {{"shortest_edge", 64}}},
+           {"do_center_crop", false},
+           {"rescale_factor", 1.0},
+           {"image_processor_type", "SiglipImageProcessor"},
+           {"image_mean", {0.5, 0.5}}}) {
+    auto bad = processor;
+    bad[key] = value;
+    dir.write("preprocessor_config.json", bad.dump());
+    CHECK_THAT(resolve_error(read_checkpoint(dir.path())),
+               Catch::Contains("preprocessor_config.json") &&
+                   Catch::Contains("preprocessor_config." + key));
+  }
+}
+
 TEST_CASE("a bare state dict of an architecture OpenAI did not release is refused", "[unit]") {
   for (const std::string entry : {"ViT-H-14-L2", "ViT-bigG-14-L2", "ViT-B-16-plus-240"}) {
     CAPTURE(entry);
@@ -324,23 +366,48 @@ TEST_CASE("--model / --pretrained refuse what does not fit the weights or is not
   CHECK_THROWS_WITH(resolve_architecture(h14_l2, {"ViT-H-14", "laion2b"}),
                     Catch::Contains("laion2b_s32b_b79k"));
   CHECK_THROWS_WITH(resolve_architecture(h14_l2, {"", "openai"}), Catch::Contains("--model"));
-  // Tags whose preprocessing clipbench does not implement (yet): refused, not scored on other
-  // pixels. ViT-L-14 laion2b_s32b_b82k normalizes with 0.5 / 0.5; ViT-H-14 dfn5b squashes.
-  CHECK_THAT(resolve_error(shapes_checkpoint(entry_json("ViT-L-14"), dir.path()),
-                           {"ViT-L-14", "laion2b_s32b_b82k"}),
-             Catch::Contains("pretrained[laion2b_s32b_b82k].mean") && Catch::Contains("0.5"));
-  CHECK_THAT(
-      resolve_error(shapes_checkpoint(entry_json("ViT-H-14"), dir.path()), {"ViT-H-14", "dfn5b"}),
-      Catch::Contains("resize_mode") && Catch::Contains("squash"));
+  // A tag's preprocessing is the model's: ViT-L-14 laion2b_s32b_b82k normalizes with 0.5 / 0.5,
+  // ViT-H-14 dfn5b squashes (open_clip's pretrained.py).
+  const auto l14 = resolve_architecture(shapes_checkpoint(entry_json("ViT-L-14"), dir.path()),
+                                        {"ViT-L-14", "laion2b_s32b_b82k"});
+  CHECK(l14.preprocess.normalization.mean == std::array<float, 3>{0.5f, 0.5f, 0.5f});
+  CHECK(l14.preprocess.normalization.std == std::array<float, 3>{0.5f, 0.5f, 0.5f});
+  CHECK(l14.preprocess.resize_mode == ResizeMode::kShortest);
+  CHECK(l14.preprocess.size == 224);
+  CHECK(l14.facts.back().fact == "preprocess");
+  CHECK_THAT(l14.facts.back().source, Catch::Contains("--pretrained laion2b_s32b_b82k"));
+  const auto dfn = resolve_architecture(shapes_checkpoint(entry_json("ViT-H-14"), dir.path()),
+                                        {"ViT-H-14", "dfn5b"});
+  CHECK(dfn.preprocess.resize_mode == ResizeMode::kSquash);
+  CHECK(dfn.preprocess.interpolation == ResampleFilter::kBicubic);
+  CHECK(dfn.preprocess.normalization.mean == Normalization::clip().mean);
   const auto ok = resolve_architecture(shapes_checkpoint(entry_json("ViT-H-14"), dir.path()),
                                        {"ViT-H-14", "laion2b_s32b_b79k"});
   CHECK(ok.config.vision_heads() == 16);
   CHECK(ok.config.text_act == Activation::kGelu);
-  // The same for an open_clip_config.json whose preprocess_cfg is not CLIP's.
+  CHECK(ok.preprocess.is_clip());
+  // An open_clip_config.json's preprocess_cfg: read, and what is not implemented refused by name.
   auto cfg = entry_json("ViT-H-14-L2").at("open_clip_config");
   cfg["preprocess_cfg"]["mean"] = {0.5, 0.5, 0.5};
+  cfg["preprocess_cfg"]["interpolation"] = "bilinear";
+  cfg["preprocess_cfg"]["resize_mode"] = "squash";
   dir.write("open_clip_config.json", cfg.dump());
-  CHECK_THAT(resolve_error(h14_l2), Catch::Contains("preprocess_cfg.mean"));
+  const auto stated = resolve_architecture(h14_l2);
+  CHECK(stated.preprocess.interpolation == ResampleFilter::kBilinear);
+  CHECK(stated.preprocess.resize_mode == ResizeMode::kSquash);
+  CHECK(stated.preprocess.normalization.mean == std::array<float, 3>{0.5f, 0.5f, 0.5f});
+  CHECK_THAT(stated.facts.back().source, Catch::Contains("preprocess_cfg"));
+  for (const auto& [key, value] :
+       std::vector<std::pair<std::string, nlohmann::json>>{{"resize_mode", "longest"},
+                                                           {"interpolation", "random"},
+                                                           {"mean", {0.5, 0.5}},
+                                                           {"std", {0.5, 0.0, 0.5}},
+                                                           {"mode", "L"}}) {
+    auto bad = cfg;
+    bad["preprocess_cfg"][key] = value;
+    dir.write("open_clip_config.json", bad.dump());
+    CHECK_THAT(resolve_error(h14_l2), Catch::Contains("preprocess_cfg." + key));
+  }
 }
 
 TEST_CASE("the built-in open_clip table agrees with open_clip's configs and tags in the fixtures",
@@ -436,10 +503,17 @@ TEST_CASE("--model with a config beside the weights: both must describe the same
   CHECK_THAT(resolve_error(ck, {"ViT-B-32", "openai"}),
              Catch::Contains("--model ViT-B-32 --pretrained openai") &&
                  Catch::Contains(dir.file("open_clip_config.json")));
-  // A file that is itself refused is not bypassed by --model.
+  // The file's preprocess_cfg and the tag's preprocessing must agree too.
   auto cfg = j.at("open_clip_config");
   cfg["preprocess_cfg"]["mean"] = {0.5, 0.5, 0.5};
   dir.write("open_clip_config.json", cfg.dump());
   CHECK_THAT(resolve_error(ck, {"ViT-B-32", "laion2b_s34b_b79k"}),
-             Catch::Contains("preprocess_cfg.mean"));
+             Catch::Contains("preprocesses with") && Catch::Contains("mean [0.5, 0.5, 0.5]"));
+  // Without a tag, --model takes the file's preprocessing.
+  CHECK(resolve_architecture(ck, {"ViT-B-32", ""}).preprocess.normalization.mean[0] == 0.5f);
+  // A file that is itself refused is not bypassed by --model.
+  cfg["preprocess_cfg"]["resize_mode"] = "longest";
+  dir.write("open_clip_config.json", cfg.dump());
+  CHECK_THAT(resolve_error(ck, {"ViT-B-32", "laion2b_s34b_b79k"}),
+             Catch::Contains("preprocess_cfg.resize_mode"));
 }

@@ -48,8 +48,8 @@ harness::LoaderOptions options(int64_t batch, int64_t threads) {
   harness::LoaderOptions o;
   o.batch_size = batch;
   o.threads = threads;
-  o.resolution = 4;
-  o.normalization = Normalization{{0.f, 0.f, 0.f}, {1.f, 1.f, 1.f}};
+  o.preprocess = ImagePreprocess::clip(4);
+  o.preprocess.normalization = Normalization{{0.f, 0.f, 0.f}, {1.f, 1.f, 1.f}};
   return o;
 }
 

@@ -84,11 +84,77 @@ TEST_CASE("clipbench embed reproduces the golden features from texts and an imag
   CHECK(j["logit_scale"].get<double>() == Approx(golden.at("logit_scale").item<double>()));
 }
 
+TEST_CASE(
+    "clipbench embed --text-ids and the built-in vocabulary reproduce the golden text features",
+    "[parity]") {
+  const std::string golden_file = fixture("models/tiny-vit/golden.safetensors");
+  const auto golden = clipbench::read_safetensors(golden_file).tensors;
+  const torch::Tensor expected = golden.at("text_features").to(torch::kDouble);
+  // The golden token ids themselves.
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " +
+                       fixture("models/tiny-vit/model.safetensors") + " --text-ids " + golden_file +
+                       ":input.text 2>/dev/null");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  CHECK(j["text_ids"][0] == golden_file + ":input.text");
+  CHECK((to_tensor(j["text_features"]) - expected).abs().max().item<double>() < 1e-4);
+  // The prompts, tokenized with the vocabulary that ships with clipbench: no --vocab, none beside
+  // the checkpoint, no $CLIPBENCH_VOCAB.
+  std::string cmd = "env -u CLIPBENCH_VOCAB " + clipbench_exe() + " embed --checkpoint " +
+                    fixture("models/tiny-vit/model.safetensors");
+  const auto config = read_json(fixture("models/tiny-vit/config.json"));
+  for (const auto& p : config["prompts"]) cmd += " --text '" + p.get<std::string>() + "'";
+  r = run_command(cmd + " 2>&1");
+  INFO(r.out);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.out.find("vocabulary: builtin:bpe_simple_vocab_16e6.txt.gz") != std::string::npos);
+  j = nlohmann::json::parse(r.out.substr(r.out.find("{\"")));
+  CHECK((to_tensor(j["text_features"]) - expected).abs().max().item<double>() < 1e-4);
+}
+
+TEST_CASE("clipbench embed --text-ids names what is wrong with its input", "[unit]") {
+  clipbench::test::TempDir dir;
+  const std::string ck = fixture("models/tiny-vit/model.safetensors");
+  const std::string ids = dir.file("ids.safetensors");
+  clipbench::write_safetensors(ids, {{"short", torch::zeros({2, 76}, torch::kLong)},
+                                     {"float", torch::zeros({2, 77}, torch::kFloat)},
+                                     {"big", torch::full({1, 77}, 49408, torch::kLong)},
+                                     {"neg", torch::full({1, 77}, -1, torch::kLong)},
+                                     {"one", torch::zeros({77}, torch::kLong)}});
+  auto embed = [&](const std::string& key) {
+    return run_command(clipbench_exe() + " embed --checkpoint " + ck + " --text-ids " + ids + ":" +
+                       key + " 2>&1");
+  };
+  auto r = embed("short");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("shape [2, 76], expected [N, 77]") != std::string::npos);
+  r = embed("float");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("expected int64 token ids") != std::string::npos);
+  r = embed("big");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("ids from 49408 to 49408, expected 0 to 49407") != std::string::npos);
+  r = embed("neg");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("ids from -1 to -1") != std::string::npos);
+  r = embed("nope");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("--text-ids: " + ids + " has no tensor 'nope'") != std::string::npos);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --text-ids " + ids + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("expected FILE.safetensors:KEY") != std::string::npos);
+  r = embed("one");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out.substr(r.out.find("{\"")))["text_features"].size() == 1);
+}
+
 TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {
   const std::string ck = fixture("models/tiny-vit/model.safetensors");
   auto r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " 2>&1");
   CHECK(r.exit_code == 2);
-  CHECK(r.out.find("--image, --image-tensor, --text or --dataset-format") != std::string::npos);
+  CHECK(r.out.find("--image, --image-tensor, --text, --text-ids or --dataset-format") !=
+        std::string::npos);
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --image-tensor " +
                   fixture("models/tiny-vit/golden.safetensors") + ":nope 2>&1");
   CHECK(r.exit_code == 2);
@@ -210,6 +276,13 @@ TEST_CASE("clipbench models lists open_clip's configs; --model names are checked
   for (const auto& t : by_name["ViT-B-32"]["pretrained"])
     if (t["tag"] == "openai") openai_quick = t["quick_gelu"] == true;
   CHECK(openai_quick);
+  // Each tag says how it preprocesses; DFN's ViT-H-14 squashes.
+  bool dfn_squash = false;
+  for (const auto& t : by_name["ViT-H-14"]["pretrained"])
+    if (t["tag"] == "dfn5b")
+      dfn_squash = t["supported"] == true &&
+                   t["preprocess"].get<std::string>().rfind("bicubic squash, mean [", 0) == 0;
+  CHECK(dfn_squash);
   r = run_command(clipbench_exe() + " models");
   CHECK(r.exit_code == 0);
   CHECK_THAT(r.out, Catch::Contains("--pretrained laion2b_s32b_b79k") &&

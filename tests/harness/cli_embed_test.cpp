@@ -118,6 +118,10 @@ TEST_CASE("embed --dataset-format, --precision and --device errors name the prob
     r = run_command(embed_split(ck, dir, "--device cuda 2>&1"));
     CHECK(r.exit_code == 2);
     CHECK(r.out.find("CUDA is not available") != std::string::npos);
+    // The reason fits the build: a CPU LibTorch says to build against a CUDA one; a CUDA build on
+    // a machine without a GPU says that no GPU is visible.
+    CHECK(r.out.find(clipbench::cuda_unavailable_reason()) != std::string::npos);
+    CHECK(r.out.find(at::hasCUDA() ? "no GPU is visible" : "has no CUDA") != std::string::npos);
   }
   r = run_command(embed_split(ck, dir, "--device tpu 2>&1"));
   CHECK(r.exit_code == 2);

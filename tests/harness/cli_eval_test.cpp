@@ -230,13 +230,14 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
   // An open_clip model clipbench does not implement is refused when the suite is read, not when
   // its job runs.
   auto unsupported = suite;
-  unsupported["checkpoints"][0]["model"] = "ViT-L-14";
-  unsupported["checkpoints"][0]["pretrained"] = "laion2b_s32b_b82k";  // mean / std 0.5
+  unsupported["checkpoints"][0]["model"] = "ViT-L-14-CLIPA";  // final_ln_after_pool
+  unsupported["checkpoints"][0]["pretrained"] = "datacomp1b";
   std::ofstream(dir.file("unsupported.json")) << unsupported.dump(1);
   const auto refused =
       run_command(clipbench_exe() + " run --suite " + dir.file("unsupported.json") + " 2>&1");
   CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.out, Catch::Contains("unsupported.json") && Catch::Contains("mean"));
+  CHECK_THAT(refused.out,
+             Catch::Contains("unsupported.json") && Catch::Contains("final_ln_after_pool"));
 }
 
 namespace {

@@ -59,6 +59,30 @@ TEST_CASE("GPU preprocessing equals the CPU path bit for bit", "[unit]") {
   }
 }
 
+TEST_CASE("GPU squash / bilinear / other mean and std equal the CPU path bit for bit", "[unit]") {
+  REQUIRE(torch::cuda::is_available());
+  std::mt19937 rng(5);
+  for (const auto mode : {ResizeMode::kShortest, ResizeMode::kSquash}) {
+    for (const auto filter : {ResampleFilter::kBicubic, ResampleFilter::kBilinear}) {
+      ImagePreprocess p = ImagePreprocess::clip(224);
+      p.resize_mode = mode;
+      p.interpolation = filter;
+      p.normalization = Normalization{{0.5f, 0.5f, 0.5f}, {0.5f, 0.5f, 0.5f}};
+      cuda::GpuPreprocessor gpu(p);
+      for (const auto& [w, h] : std::vector<std::pair<int64_t, int64_t>>{
+               {500, 375}, {100, 80}, {224, 300}, {37, 513}, {224, 224}}) {
+        CAPTURE(p.describe(), w, h);
+        Image im = Image::blank(w, h, ImageMode::kRGB);
+        for (auto& b : im.data) b = static_cast<uint8_t>(rng() & 0xFF);
+        at::Tensor out =
+            torch::empty({3, 224, 224}, torch::dtype(torch::kFloat32).device(torch::kCUDA));
+        gpu.preprocess_into(upload_rgb(im), out);
+        CHECK(torch::equal(out.cpu(), preprocess_image(im, p)));
+      }
+    }
+  }
+}
+
 TEST_CASE("nvJPEG + GPU preprocessing against libjpeg-turbo + CPU preprocessing", "[unit]") {
   REQUIRE(cuda::nvjpeg_available());
   cuda::NvjpegBatchDecoder decoder(4);
