@@ -238,15 +238,18 @@ ImagePreprocess read_preprocess(const json& p, const std::string& file, const st
 
 // A Hugging Face CLIPImageProcessor's preprocessor_config.json (beside HF CLIPModel weights):
 // image_mean / image_std, resample (PIL's 3 = bicubic, 2 = bilinear), size {"shortest_edge": n}
-// (or n) with do_center_crop and crop_size n, as torchvision's Resize(n) + CenterCrop(n), which
-// openai/CLIP and open_clip use (transformers' own center_crop floors an odd offset where
-// torchvision rounds it half to even; clipbench follows torchvision). What it cannot express
-// (another processor type, no resize / crop / normalization, a rescale other than 1 / 255, a size
-// other than the weights') is refused by key.
+// (or n; {"height": n, "width": n} is a resize to n x n, open_clip's squash) with do_center_crop
+// and crop_size n, as torchvision's Resize(n) + CenterCrop(n), which openai/CLIP and open_clip use
+// (transformers' own center_crop floors an odd offset where torchvision rounds it half to even;
+// clipbench follows torchvision). What it cannot express (another processor type, no resize / crop
+// / normalization, a rescale other than 1 / 255, a size other than the weights') is refused by key.
 ImagePreprocess read_hf_preprocessor(const json& j, const std::string& file, int64_t resolution) {
   const ConfigReader r(j, file, "preprocessor_config");
+  // CLIPImageProcessorFast (what transformers 5 saves) states the same facts; clipbench applies
+  // them with Pillow, as the slow processor and open_clip do.
   for (const char* key : {"image_processor_type", "feature_extractor_type"})
-    if (r.has(key) && r.at(key) != "CLIPImageProcessor" && r.at(key) != "CLIPFeatureExtractor")
+    if (r.has(key) && r.at(key) != "CLIPImageProcessor" && r.at(key) != "CLIPImageProcessorFast" &&
+        r.at(key) != "CLIPFeatureExtractor")
       r.fail(key, fmt::format("is {}: clipbench reads CLIPImageProcessor configs only",
                               r.at(key).dump()));
   for (const char* key : {"do_resize", "do_center_crop", "do_normalize", "do_rescale"})
@@ -269,14 +272,14 @@ ImagePreprocess read_hf_preprocessor(const json& j, const std::string& file, int
   if (r.has("size") && side("size", "shortest_edge") != resolution)
     r.fail("size", fmt::format("is {}, but the weights take {} x {} images", r.at("size").dump(),
                                resolution, resolution));
-  if (r.has("size") && r.at("size").is_object() && r.at("size").contains("height"))
-    r.fail("size", fmt::format("is {}: a fixed height x width resize is not CLIPImageProcessor's "
-                               "shortest-edge resize",
-                               r.at("size").dump()));
+  // {"height": n, "width": n}: CLIPImageProcessor resizes to exactly that (open_clip's squash); the
+  // centre crop to crop_size n then keeps every pixel.
+  const bool squash = r.has("size") && r.at("size").is_object() && r.at("size").contains("height");
   if (r.has("crop_size") && side("crop_size", "height") != resolution)
     r.fail("crop_size", fmt::format("is {}, but the weights take {} x {} images",
                                     r.at("crop_size").dump(), resolution, resolution));
   json open_clip_form = json::object();
+  if (squash) open_clip_form["resize_mode"] = "squash";
   if (r.has("image_mean")) open_clip_form["mean"] = r.at("image_mean");
   if (r.has("image_std")) open_clip_form["std"] = r.at("image_std");
   if (r.has("resample")) {

@@ -54,7 +54,8 @@ std::string resolve_file(const std::string& path) {
       open_clip
           ? std::vector<const char*>{"open_clip_model.safetensors", "open_clip_pytorch_model.bin"}
           : std::vector<const char*>{"model.safetensors", "open_clip_model.safetensors",
-                                     "open_clip_pytorch_model.bin", "pytorch_model.bin"};
+                                     "open_clip_pytorch_model.bin", "pytorch_model.bin",
+                                     "checkpoint.safetensors"};  // the last: `clipbench train`'s
   for (const char* name : names) {
     const fs::path candidate = fs::path(path) / name;
     if (fs::exists(candidate, ec)) return candidate.string();

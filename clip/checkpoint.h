@@ -35,15 +35,16 @@ const Registry<CheckpointFormat>& checkpoint_formats();
 // or an open_clip training checkpoint with a "state_dict" entry), a safetensors file in OpenAI /
 // open_clip or Hugging Face `CLIPModel` layout (config.json beside it), or a folder holding one of
 // `model.safetensors`, `open_clip_model.safetensors`, `open_clip_pytorch_model.bin`,
-// `pytorch_model.bin` (in that order); a folder with `open_clip_config.json` (an open_clip hub
-// folder) is read from `open_clip_model.safetensors` or `open_clip_pytorch_model.bin` only, never
-// from another library's weights beside them. The architecture facts the shapes cannot tell come
-// from resolve_architecture (clip/architecture.h). The result's state dict is normalized for
-// build_model: a `module.` prefix is removed, Hugging Face names are mapped (hf_clip_to_openai),
-// `logit_scale` of shape [1] becomes 0-d, the `input_resolution`, `context_length` and `vocab_size`
-// entries are dropped, and floating tensors (fp16 / bf16 as stored) are up-cast to fp32. Throws
-// FileError for a missing or unreadable path and CheckpointError naming the file otherwise (unknown
-// format, truncated or corrupt data, keys of an unknown layout).
+// `pytorch_model.bin`, `checkpoint.safetensors` (what `clipbench train` writes) (in that order); a
+// folder with `open_clip_config.json` (an open_clip hub folder) is read from
+// `open_clip_model.safetensors` or `open_clip_pytorch_model.bin` only, never from another library's
+// weights beside them. The architecture facts the shapes cannot tell come from resolve_architecture
+// (clip/architecture.h). The result's state dict is normalized for build_model: a `module.` prefix
+// is removed, Hugging Face names are mapped (hf_clip_to_openai), `logit_scale` of shape [1] becomes
+// 0-d, the `input_resolution`, `context_length` and `vocab_size` entries are dropped, and floating
+// tensors (fp16 / bf16 as stored) are up-cast to fp32. Throws FileError for a missing or unreadable
+// path and CheckpointError naming the file otherwise (unknown format, truncated or corrupt data,
+// keys of an unknown layout).
 Checkpoint read_checkpoint(const std::string& path);
 
 }  // namespace clipbench

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -64,6 +65,9 @@ Image decode_image(const uint8_t* data, size_t size, const std::string& name,
 }
 
 Image decode_image_file(const std::string& path, const DecodeOptions& options) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw FileError(fmt::format("{}: is a folder, expected an image file", path));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw FileError(fmt::format("{}: cannot open image file", path));
   std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),

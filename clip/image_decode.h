@@ -56,7 +56,7 @@ class DecoderRegistry {
 // Decodes an in-memory file; `name` is used in error messages.
 Image decode_image(const uint8_t* data, size_t size, const std::string& name,
                    const DecodeOptions& options = {});
-// Reads and decodes a file (FileError when it cannot be read).
+// Reads and decodes a file (FileError when it cannot be read or is a folder).
 Image decode_image_file(const std::string& path, const DecodeOptions& options = {});
 
 // For decoders: throws ImageDecodeError for a zero-sized image or one above options.max_pixels.

@@ -1,5 +1,6 @@
 // The `clipbench tokenize` command: BPE token ids of stdin lines, one JSON array per line.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
@@ -21,7 +22,9 @@ struct TokenizeOptions {
 };
 
 void run_tokenize(const TokenizeOptions& opt) {
-  const Tokenizer tokenizer = Tokenizer::from_file(find_vocabulary(opt.vocab, ""));
+  const std::string vocab = find_vocabulary(opt.vocab, "");
+  spdlog::info("vocabulary: {}", vocab);  // stderr: stdout holds only the ids
+  const Tokenizer tokenizer = Tokenizer::from_file(vocab);
   std::string line;
   std::size_t line_number = 0;
   while (std::getline(std::cin, line)) {

@@ -217,6 +217,18 @@ TEST_CASE("a Hugging Face folder's preprocessor_config.json is the model's prepr
   CHECK(arch.preprocess.size == 32);
   CHECK(arch.preprocess.normalization.std == std::array<float, 3>{0.5f, 0.5f, 0.5f});
   CHECK_THAT(arch.facts.back().source, Catch::Contains(dir.file("preprocessor_config.json")));
+  // transformers 5 saves the same facts as CLIPImageProcessorFast.
+  auto fast = processor;
+  fast["image_processor_type"] = "CLIPImageProcessorFast";
+  dir.write("preprocessor_config.json", fast.dump());
+  CHECK(resolve_architecture(read_checkpoint(dir.path())).preprocess.interpolation ==
+        ResampleFilter::kBilinear);
+  // A fixed height x width size resizes to exactly that: open_clip's squash.
+  auto fixed = processor;
+  fixed["size"] = {{"height", 32}, {"width", 32}};
+  dir.write("preprocessor_config.json", fixed.dump());
+  CHECK(resolve_architecture(read_checkpoint(dir.path())).preprocess.resize_mode ==
+        ResizeMode::kSquash);
   for (const auto& [key, value] : std::vector<std::pair<std::string, nlohmann::json>>{
            {"resample", 1},
            {"size", {{"shortest_edge", 64}}},

@@ -113,6 +113,17 @@ TEST_CASE("bad checkpoints are clear errors naming the file", "[unit]") {
   CHECK(msg.find("unknown checkpoint format") != std::string::npos);
   CHECK(checkpoint_error(dir.write("empty.pt", "")).find("empty file") != std::string::npos);
   CHECK(checkpoint_error(dir.path()).find("folder without a checkpoint") != std::string::npos);
+  CHECK(checkpoint_error(dir.path()).find("checkpoint.safetensors") != std::string::npos);
+  {
+    // The folder `clipbench train` writes: checkpoint.safetensors beside clipbench's config.json.
+    TempDir trained;
+    std::filesystem::copy_file(fixture("models/tiny-vit/model.safetensors"),
+                               trained.file("checkpoint.safetensors"));
+    std::filesystem::copy_file(fixture("models/tiny-vit/config.json"), trained.file("config.json"));
+    const Checkpoint ck = read_checkpoint(trained.path());
+    CHECK(ck.path == trained.file("checkpoint.safetensors"));
+    CHECK(ck.format == "safetensors");
+  }
 
   for (const std::string rel : {"models/tiny-vit/state_dict.pt", "models/tiny-vit/openai-jit.pt",
                                 "models/tiny-vit/model.safetensors"}) {

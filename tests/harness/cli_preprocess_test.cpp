@@ -71,4 +71,24 @@ TEST_CASE("clipbench preprocess: other sizes, and bad input exits 2 naming the f
                   " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK_THAT(r.out, Catch::Contains("1 to 16384"));
+  // A folder is bad input (exit 2 naming it), not an internal error.
+  const std::string folder = fixture("preprocess");
+  r = run_command(clipbench_exe() + " preprocess --image " + folder + " --size 32 --out " + out +
+                  " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains(folder) && Catch::Contains("is a folder"));
+  // The other eval transforms: bilinear + squash is resize_for_model's.
+  r = run_command(clipbench_exe() + " preprocess --image " + input +
+                  " --size 32 --interpolation bilinear --resize-mode squash --out " + out +
+                  " 2>&1");
+  REQUIRE(r.exit_code == 0);
+  clipbench::ImagePreprocess squash = clipbench::ImagePreprocess::clip(32);
+  squash.interpolation = clipbench::ResampleFilter::kBilinear;
+  squash.resize_mode = clipbench::ResizeMode::kSquash;
+  CHECK(clipbench::decode_image_file(out).data ==
+        clipbench::resize_for_model(clipbench::decode_image_file(input), squash).data);
+  r = run_command(clipbench_exe() + " preprocess --image " + input +
+                  " --size 32 --resize-mode longest --out " + out + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK_THAT(r.out, Catch::Contains("longest"));
 }

@@ -69,6 +69,8 @@ TEST_CASE("clipbench tokenize: a missing vocabulary exits 2; none given is the b
   // No --vocab and no $CLIPBENCH_VOCAB: the vocabulary that ships with clipbench, the same ids as
   // openai/CLIP's file.
   const auto none = run_command(tokenize_cmd("", in));
+  const auto logged = run_command(tokenize_cmd("", in) + " 2>&1 >/dev/null");
+  CHECK_THAT(logged.out, Contains("vocabulary: builtin:bpe_simple_vocab_16e6.txt.gz"));
   const auto given = run_command(tokenize_cmd("--vocab " + vocab(), in));
   CHECK(none.exit_code == 0);
   REQUIRE(given.exit_code == 0);
