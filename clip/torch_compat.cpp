@@ -1,6 +1,7 @@
 // Version-guarded LibTorch calls (1.13 on Debian, 2.x from pip).
 #include "clip/torch_compat.h"
 
+#include <dlfcn.h>
 #include <torch/torch.h>
 #include <torch/version.h>
 
@@ -20,10 +21,15 @@ std::string torch_version() {
 
 bool cuda_available() { return torch::cuda::is_available(); }
 
+bool cuda_built() {
+  // at::hasCUDA() cannot tell: it is false on a CUDA LibTorch without a visible device. A CUDA
+  // LibTorch links libtorch_cuda, which is then loaded with the process.
+  return dlopen("libtorch_cuda.so", RTLD_LAZY | RTLD_NOLOAD) != nullptr;
+}
+
 std::string cuda_unavailable_reason() {
   if (cuda_available()) return "";
-  // at::hasCUDA(): the CUDA backend (libtorch_cuda) is part of this build.
-  if (at::hasCUDA())
+  if (cuda_built())
     return "this build has CUDA (LibTorch " + torch_version() +
            "), but no GPU is visible to this process (driver, CUDA_VISIBLE_DEVICES)";
   return "LibTorch " + torch_version() +

@@ -13,6 +13,8 @@ std::string torch_version();
 
 // True when this LibTorch can run CUDA kernels and a device is visible.
 bool cuda_available();
+// True when this binary runs a CUDA LibTorch (libtorch_cuda is loaded), with or without a device.
+bool cuda_built();
 // Why cuda_available() is false, as the end of a sentence: "LibTorch 1.13.1 of this build has no
 // CUDA (build against a CUDA LibTorch: scripts/setup-torch2, scripts/test-torch2)" or "this build
 // has CUDA (LibTorch 2.15.0), but no GPU is visible to this process (driver,
