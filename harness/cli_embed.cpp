@@ -49,33 +49,37 @@ struct EmbedOptions {
   bool cpu_decode = false;  // with --device cuda: the CPU loader instead of nvJPEG + GPU kernels
 };
 
-// "FILE.safetensors:KEY" -> the float [B, 3, R, R] batch stored under KEY.
+// A tensor named on the command line as "FILE.safetensors:KEY".
+struct TensorSpec {
+  std::string file, key;
+  torch::Tensor tensor;
+};
+
 // "FILE.safetensors:KEY" (the value of `option`) -> the tensor stored under KEY.
-torch::Tensor read_tensor_spec(const std::string& option, const std::string& spec) {
+TensorSpec read_tensor_spec(const std::string& option, const std::string& spec) {
   const auto colon = spec.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == spec.size())
     throw Error(fmt::format("{} '{}': expected FILE.safetensors:KEY", option, spec));
-  const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
-  auto tensors = read_safetensors(file).tensors;
-  auto it = tensors.find(key);
+  TensorSpec s{spec.substr(0, colon), spec.substr(colon + 1), {}};
+  auto tensors = read_safetensors(s.file).tensors;
+  auto it = tensors.find(s.key);
   if (it == tensors.end()) {
     std::string keys;
     for (const auto& kv : tensors) keys += (keys.empty() ? "" : ", ") + kv.first;
-    throw Error(fmt::format("{}: {} has no tensor '{}' (it has: {})", option, file, key, keys));
+    throw Error(fmt::format("{}: {} has no tensor '{}' (it has: {})", option, s.file, s.key, keys));
   }
-  return it->second;
+  s.tensor = it->second;
+  return s;
 }
 
+// "FILE.safetensors:KEY" -> the float [B, 3, R, R] batch stored under KEY.
 torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
-  const torch::Tensor stored = read_tensor_spec("--image-tensor", spec);
-  const auto colon = spec.rfind(':');
-  const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
-  const auto* it = &stored;
-  if (!it->is_floating_point())
+  const auto [file, key, stored] = read_tensor_spec("--image-tensor", spec);
+  if (!stored.is_floating_point())
     throw Error(
         fmt::format("--image-tensor {}: tensor '{}' has dtype {}, expected a floating-point batch",
-                    file, key, c10::toString(it->scalar_type())));
-  torch::Tensor t = it->to(torch::kFloat);
+                    file, key, c10::toString(stored.scalar_type())));
+  torch::Tensor t = stored.to(torch::kFloat);
   if (!torch::isfinite(t).all().item<bool>())
     throw Error(
         fmt::format("--image-tensor {}: tensor '{}' holds NaN or infinite values", file, key));
@@ -90,9 +94,7 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
 // "FILE.safetensors:KEY" -> token ids int64 [N, context_length] (or [context_length]), each in
 // [0, vocab_size): what a tokenizer would give, for models whose tokenizer files are not at hand.
 torch::Tensor read_text_ids(const std::string& spec, int64_t context_length, int64_t vocab_size) {
-  torch::Tensor t = read_tensor_spec("--text-ids", spec);
-  const auto colon = spec.rfind(':');
-  const std::string file = spec.substr(0, colon), key = spec.substr(colon + 1);
+  auto [file, key, t] = read_tensor_spec("--text-ids", spec);
   if (t.scalar_type() != torch::kLong && t.scalar_type() != torch::kInt)
     throw Error(fmt::format("--text-ids {}: tensor '{}' has dtype {}, expected int64 token ids",
                             file, key, c10::toString(t.scalar_type())));
