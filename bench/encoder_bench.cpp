@@ -21,8 +21,10 @@ namespace {
 
 using clipbench::CLIP;
 
-// One model per (fixture name, precision, device), built once from formula weights
-// (../shared/fixtures/models/full/<name>.json).
+// One model per (fixture name, precision, device), built once from formula weights: "ViT-B-32"
+// is ../shared/fixtures/models/full/ViT-B-32.json (openai/CLIP's rules, fill formula 1);
+// "open_clip:ViT-H-14" is models/open_clip/ViT-H-14.json, resolved as `--model ViT-H-14` (its GELU
+// and head widths; SigLIP's timm tower and text tower), fill formula 2.
 struct Fixture {
   CLIP model{nullptr};
   torch::Tensor image;   // [1, 3, R, R] on the model's device
@@ -33,11 +35,25 @@ Fixture& fixture(const std::string& name, const std::string& precision, const st
   static std::map<std::string, std::unique_ptr<Fixture>> cache;
   auto& slot = cache[name + "/" + precision + "/" + device];
   if (!slot) {
-    const auto path = clipbench::test::fixture("models/full/" + name + ".json");
+    const std::string open_clip = "open_clip:";
+    const bool is_open_clip = name.rfind(open_clip, 0) == 0;
+    const std::string model = is_open_clip ? name.substr(open_clip.size()) : name;
+    const auto path = clipbench::test::fixture(
+        (is_open_clip ? "models/open_clip/" : "models/full/") + model + ".json");
     const auto j = clipbench::test::read_json_file(path);
     slot = std::make_unique<Fixture>();
-    slot->model = clipbench::build_model(
-        clipbench::test::formula_state_dict(j.at("state_dict_shapes")), path);
+    if (is_open_clip) {
+      clipbench::Checkpoint ck;
+      ck.path = path;  // no config beside it: the architecture comes from --model
+      ck.format = "safetensors";
+      ck.layout = "openai";
+      ck.state_dict = clipbench::test::formula_state_dict(j.at("state_dict_shapes"),
+                                                          clipbench::test::Fill::kSplitmix64);
+      slot->model = clipbench::build_model(ck, nullptr, {model, ""});
+    } else {
+      slot->model = clipbench::build_model(
+          clipbench::test::formula_state_dict(j.at("state_dict_shapes")), path);
+    }
     slot->model->to(torch::Device(device));
     clipbench::set_model_precision(slot->model, clipbench::precision_named(precision));
     slot->image = clipbench::test::formula_image(slot->model->config().image_resolution)
@@ -98,13 +114,15 @@ void batches(benchmark::internal::Benchmark* b) {
   b->Arg(1)->Arg(32)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(2.0);
 }
 
-// Registered at start-up: every architecture x precision (fp32 and bf16 on the CPU; fp32, fp16 and
-// bf16 on a GPU when this LibTorch sees one) x batch size.
+// Registered at start-up: every architecture (OpenAI's ViT-B/32 and RN50; open_clip's ViT-H-14,
+// GELU with 80-wide heads, and SigLIP's ViT-B-16, timm tower with the MAP head) x precision (fp32
+// and bf16 on the CPU; fp32, fp16 and bf16 on a GPU when this LibTorch sees one) x batch size.
 void register_benchmarks() {
   std::vector<std::pair<std::string, std::vector<std::string>>> devices = {
       {"cpu", {"fp32", "bf16"}}};
   if (clipbench::cuda_available()) devices.push_back({"cuda", {"fp32", "fp16", "bf16"}});
-  for (const std::string name : {"ViT-B-32", "RN50"})
+  for (const std::string name :
+       {"ViT-B-32", "RN50", "open_clip:ViT-H-14", "open_clip:ViT-B-16-SigLIP"})
     for (const auto& [device, precisions] : devices)
       for (const auto& precision : precisions) {
         const std::string suffix = name + "/" + device + "/" + precision;

@@ -16,6 +16,7 @@
 #include "clip/errors.h"
 #include "clip/open_clip_models.h"
 #include "clip/preprocess.h"
+#include "clip/timm_models.h"
 
 namespace clipbench {
 namespace {
@@ -138,51 +139,116 @@ void divide_heads(const std::string& file, const std::string& field, int64_t wid
                                       width));
 }
 
+// A small object option (`norm_kwargs`, `act_kwargs`): only the keys in `allowed` (each checked by
+// its predicate) may appear.
+void check_kwargs(const ConfigReader& r, const std::string& key,
+                  const std::map<std::string, std::function<bool(const json&)>>& allowed,
+                  const std::string& expected) {
+  if (!r.has(key)) return;
+  const json& v = r.at(key);
+  bool ok = v.is_object();
+  for (auto it = v.begin(); ok && it != v.end(); ++it) {
+    auto a = allowed.find(it.key());
+    ok = a != allowed.end() && a->second(it.value());
+  }
+  if (!ok) r.fail(key, fmt::format("is {}: clipbench implements {}", v.dump(), expected));
+}
+
 // Refuses (naming the dotted key) every model_cfg option these encoders do not implement.
 void check_open_clip_options(const json& model_cfg, const std::string& file,
                              const std::string& prefix) {
   const ConfigReader top(model_cfg, file, prefix);
-  top.check_keys({"embed_dim", "quick_gelu", "vision_cfg", "text_cfg"},
-                 {"init_logit_scale", "cast_dtype"},
-                 {{"custom_text", false}, {"init_logit_bias", json()}});
+  top.check_keys(
+      {"embed_dim", "quick_gelu", "vision_cfg", "text_cfg", "custom_text", "init_logit_bias"},
+      {"init_logit_scale", "cast_dtype"}, {});
+  if (top.has("custom_text") && !top.at("custom_text").is_boolean())
+    top.fail("custom_text", "must be true or false, got " + top.at("custom_text").dump());
+  if (top.has("init_logit_bias") && !top.at("init_logit_bias").is_number())
+    top.fail("init_logit_bias",
+             "must be a number or null, got " + top.at("init_logit_bias").dump());
   if (!top.has("vision_cfg") || !top.has("text_cfg"))
     top.fail("", "needs 'vision_cfg' and 'text_cfg' objects");
   const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
-  if (v.has("timm_model_name"))
-    v.fail("timm_model_name", fmt::format("= {}: a timm image tower, which clipbench does not "
-                                          "implement (yet)",
-                                          v.at("timm_model_name").dump()));
-  v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio"},
-               {"patch_dropout"},
-               {{"ls_init_value", json()},
-                {"attentional_pool", false},
-                {"no_ln_pre", false},
-                {"pool_type", "tok"},
-                {"final_ln_after_pool", false},
-                {"global_average_pool", false},
-                {"output_tokens", false},
-                {"input_patchnorm", false},
-                {"timm_model_name", json()}});
+  if (v.has("timm_model_name")) {
+    // open_clip TimmModel: the trunk is timm's model of that name (clip/timm_models.h).
+    v.check_keys({"image_size", "timm_model_name", "timm_pool", "timm_proj"},
+                 {"timm_model_pretrained", "timm_drop", "timm_drop_path", "patch_dropout"},
+                 {{"timm_proj_bias", false}});
+    if (!v.at("timm_model_name").is_string())
+      v.fail("timm_model_name", "must be a string, got " + v.at("timm_model_name").dump());
+    const std::string name = v.at("timm_model_name").get<std::string>();
+    const nlohmann::json* entry = nullptr;
+    try {
+      entry = &timm_model(name);
+    } catch (const RegistryError&) {
+      v.fail("timm_model_name", fmt::format("= \"{}\": a timm image tower that is not a "
+                                            "VisionTransformer clipbench implements (ConvNeXt, "
+                                            "EVA, PE, ... are not yet)",
+                                            name));
+    }
+    if (const std::string why = timm_vit_unsupported(*entry); !why.empty())
+      v.fail("timm_model_name", fmt::format("= \"{}\": timm's model has {}, which clipbench does "
+                                            "not implement (yet)",
+                                            name, why));
+    if (!v.has("timm_pool") || v.at("timm_pool") != "map")
+      v.fail("timm_pool", fmt::format("is {}: clipbench implements timm's \"map\" attention pool "
+                                      "(SigLIP) only",
+                                      v.has("timm_pool") ? v.at("timm_pool").dump() : "absent"));
+    if (!v.has("timm_proj") || v.at("timm_proj") != "none")
+      v.fail("timm_proj", fmt::format("is {}: clipbench implements \"none\" (no image projection) "
+                                      "only",
+                                      v.has("timm_proj") ? v.at("timm_proj").dump() : "absent"));
+  } else {
+    v.check_keys({"image_size", "layers", "width", "patch_size", "head_width", "mlp_ratio",
+                  "no_ln_pre", "pool_type", "final_ln_after_pool", "ls_init_value"},
+                 {"patch_dropout"},
+                 {{"attentional_pool", false},
+                  {"global_average_pool", false},
+                  {"output_tokens", false},
+                  {"input_patchnorm", false}});
+  }
+  for (const char* key : {"no_ln_pre", "final_ln_after_pool"})
+    if (v.has(key) && !v.at(key).is_boolean())
+      v.fail(key, "must be true or false, got " + v.at(key).dump());
+  if (v.has("pool_type") && v.at("pool_type") != "tok" && v.at("pool_type") != "avg")
+    v.fail("pool_type", fmt::format("is {}: clipbench implements \"tok\" and \"avg\"",
+                                    v.at("pool_type").dump()));
   const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
   if (t.has("hf_model_name"))
     t.fail("hf_model_name", fmt::format("= {}: a Hugging Face text tower, which clipbench does not "
                                         "implement (yet)",
                                         t.at("hf_model_name").dump()));
-  t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio"}, {},
-               {{"ls_init_value", json()},
-                {"hf_model_name", json()},
-                {"hf_tokenizer_name", json()},
+  t.check_keys({"context_length", "vocab_size", "width", "heads", "layers", "mlp_ratio",
+                "no_causal_mask", "proj_bias", "pool_type", "norm_kwargs", "act_kwargs",
+                "hf_tokenizer_name", "tokenizer_kwargs", "eos_id", "ls_init_value"},
+               {},
+               {{"hf_model_name", json()},
                 {"hf_proj_type", json()},
                 {"hf_pooler_type", json()},
-                {"proj_bias", false},
-                {"pool_type", "argmax"},
-                {"no_causal_mask", false},
+                {"proj_type", "linear"},
                 {"embed_cls", false},
                 {"output_tokens", false},
-                {"pad_id", 0},
-                {"tokenizer_kwargs", json()},
-                {"act_kwargs", json()},
-                {"norm_kwargs", json()}});
+                {"pad_id", 0}});
+  for (const char* key : {"no_causal_mask", "proj_bias"})
+    if (t.has(key) && !t.at(key).is_boolean())
+      t.fail(key, "must be true or false, got " + t.at(key).dump());
+  if (t.has("pool_type") && t.at("pool_type") != "argmax" && t.at("pool_type") != "last" &&
+      t.at("pool_type") != "first" && t.at("pool_type") != "eos")
+    t.fail("pool_type", fmt::format("is {}: clipbench implements \"argmax\", \"last\", "
+                                    "\"first\" and \"eos\"",
+                                    t.at("pool_type").dump()));
+  if (t.has("eos_id") && !t.at("eos_id").is_number_integer())
+    t.fail("eos_id", "must be an integer, got " + t.at("eos_id").dump());
+  check_kwargs(t, "norm_kwargs",
+               {{"eps", [](const json& e) { return e.is_number() && e > 0 && e < 1; }}},
+               "{\"eps\": e} (LayerNorm's eps) only");
+  check_kwargs(t, "act_kwargs",
+               {{"approximate", [](const json& a) { return a == "tanh" || a == "none"; }}},
+               "{\"approximate\": \"tanh\" | \"none\"} (nn.GELU's) only");
+  if (t.has("act_kwargs") && top.has("quick_gelu") && top.at("quick_gelu") == true)
+    t.fail("act_kwargs", "is set with quick_gelu true: open_clip's QuickGELU takes no arguments");
+  if (t.has("hf_tokenizer_name") && !t.at("hf_tokenizer_name").is_string())
+    t.fail("hf_tokenizer_name", "must be a string, got " + t.at("hf_tokenizer_name").dump());
 }
 
 // open_clip's eval preprocessing from a preprocess_cfg (open_clip_config.json) or a pretrained tag
@@ -307,12 +373,14 @@ ImagePreprocess read_hf_preprocessor(const json& j, const std::string& file, int
 }
 
 // open_clip `model_cfg` (open_clip_config.json, or a model config of open_clip's
-// model_configs/*.json). Defaults are open_clip's CLIPVisionCfg / CLIPTextCfg defaults.
+// model_configs/*.json). Defaults are open_clip's CLIPVisionCfg / CLIPTextCfg defaults. `tokenizer`
+// receives "" for CLIP's BPE tokenizer, else what the config names instead.
 void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::string& file,
-                               const std::string& prefix, std::vector<ArchitectureFact>& facts) {
+                               const std::string& prefix, std::vector<ArchitectureFact>& facts,
+                               std::string* tokenizer = nullptr) {
   const ConfigReader top(model_cfg, file, prefix);
   check_open_clip_options(model_cfg, file, prefix);
-  top.expect("embed_dim", c.embed_dim, "text_projection columns");
+  top.expect("embed_dim", c.embed_dim, "text projection's embedding width");
   bool quick = false;
   if (top.has("quick_gelu")) {
     if (!top.at("quick_gelu").is_boolean())
@@ -325,6 +393,19 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
           ? fmt::format("{} {} ({})", top.path("quick_gelu"), quick ? "true" : "false", file)
           : fmt::format("{} absent: open_clip's default nn.GELU ({})", top.path("quick_gelu"),
                         file);
+  // The layouts the weights have must be the ones the config builds.
+  const bool custom_text = top.has("custom_text") && top.at("custom_text").get<bool>();
+  if (custom_text != (c.text_layout == TextLayout::kCustomText))
+    top.fail("custom_text",
+             fmt::format("is {}, but the weights' text tower is {}",
+                         custom_text ? "true" : "false/absent",
+                         c.text_layout == TextLayout::kCustomText ? "under 'text.' (CustomTextCLIP)"
+                                                                  : "at the top level (CLIP)"));
+  if (top.has("init_logit_bias") != c.logit_bias)
+    top.fail("init_logit_bias",
+             fmt::format("is {}, but the weights {} a 'logit_bias'",
+                         top.has("init_logit_bias") ? top.at("init_logit_bias").dump() : "absent",
+                         c.logit_bias ? "have" : "have no"));
 
   const ConfigReader v(top.at("vision_cfg"), file, top.path("vision_cfg"));
   if (v.has("image_size")) {
@@ -333,41 +414,146 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
       v.fail("image_size", fmt::format("is {}, but the weights' positional embedding gives {}",
                                        size, c.image_resolution));
   }
-  if (c.is_vit()) {
+  const bool timm = v.has("timm_model_name");
+  if (timm != (c.vision_layout == VisionLayout::kTimmViT))
+    v.fail("timm_model_name", timm ? "is set, but the weights have no timm ViT "
+                                     "('visual.trunk.patch_embed.proj.weight')"
+                                   : "is absent, but the weights' image tower is a timm model "
+                                     "('visual.trunk.*')");
+  std::string vision_act_source = act_source, vision_heads_source;
+  if (timm) {
+    const std::string name = v.at("timm_model_name").get<std::string>();
+    const json& e = timm_model(name);
+    const std::string where =
+        fmt::format("{} = \"{}\" ({}; timm's model from clipbench's built-in table, {})",
+                    v.path("timm_model_name"), name, file, timm_models_source());
+    auto agree = [&](const char* key, int64_t from_shapes, const char* what) {
+      if (e.at(key).get<int64_t>() != from_shapes)
+        v.fail("timm_model_name",
+               fmt::format("= \"{}\": timm's model has {} {}, but the weights have {}", name, key,
+                           e.at(key).get<int64_t>(), what, from_shapes));
+    };
+    agree("patch_size", c.vision_patch_size, "patch size");
+    agree("embed_dim", c.vision_width, "width");
+    agree("depth", c.vision_layers[0], "blocks");
+    agree("img_size", c.image_resolution, "input size");
+    agree("mlp_hidden", c.vision_mlp_width, "MLP units (visual.trunk.blocks.0.mlp.fc1.weight)");
+    c.vision_act = activation_named(e.at("act").get<std::string>());
+    c.vision_ln_eps = e.at("norm_eps").get<double>();
+    const int64_t heads = e.at("num_heads").get<int64_t>();
+    divide_heads(file, v.path("timm_model_name") + " (timm's num_heads)", c.vision_width, heads);
+    c.vision_head_width = c.vision_width / heads;
+    vision_act_source = vision_heads_source = where;
+    facts.push_back({"vision_tower", "timm " + name + " (MAP head, no class token)", where});
+    facts.push_back({"vision_ln_eps", fmt::format("{:g}", c.vision_ln_eps), where});
+  } else if (c.is_vit()) {
     v.expect("layers", c.vision_layers[0], "ViT blocks");
     v.expect("patch_size", c.vision_patch_size, "the patch size of visual.conv1.weight");
     expect_mlp_ratio(v, c.vision_width, c.vision_mlp_width,
                      "visual.transformer.resblocks.0.mlp.c_fc.weight");
+    const bool ln_pre = !(v.has("no_ln_pre") && v.at("no_ln_pre").get<bool>());
+    if (ln_pre != c.vision_ln_pre)
+      v.fail("no_ln_pre",
+             fmt::format("is {}, but the weights {} 'visual.ln_pre.weight'",
+                         ln_pre ? "false/absent" : "true", c.vision_ln_pre ? "have" : "have no"));
+    if (v.has("pool_type") && v.at("pool_type") == "avg") c.vision_pool = VisionPool::kAvg;
+    c.vision_final_ln_after_pool =
+        v.has("final_ln_after_pool") && v.at("final_ln_after_pool").get<bool>();
+    if (c.vision_pool != VisionPool::kToken || c.vision_final_ln_after_pool)
+      facts.push_back(
+          {"vision_pool",
+           vision_pool_name(c.vision_pool) +
+               (c.vision_final_ln_after_pool ? ", ln_post after pooling" : ""),
+           fmt::format("{} / {} ({})", v.path("pool_type"), v.path("final_ln_after_pool"), file)});
+    const bool ls = v.has("ls_init_value") && !v.at("ls_init_value").is_null();
+    if (ls != c.vision_layer_scale)
+      v.fail("ls_init_value",
+             fmt::format("is {}, but the weights {} 'visual.transformer.resblocks.0.ls_1.gamma'",
+                         ls ? v.at("ls_init_value").dump() : "absent",
+                         c.vision_layer_scale ? "have" : "have no"));
+    if (ls)
+      facts.push_back({"vision_layer_scale", "ls_1 / ls_2 (gamma read from the weights)",
+                       fmt::format("{} ({})", v.path("ls_init_value"), file)});
   } else {
+    for (const char* key : {"no_ln_pre", "pool_type", "final_ln_after_pool", "ls_init_value"})
+      if (v.has(key) && v.at(key) != json(false) && v.at(key) != json("tok"))
+        v.fail(key, "is set, but the weights are a ModifiedResNet");
     if (v.has("layers") && v.at("layers") != json(c.vision_layers))
       v.fail("layers", fmt::format("is {}, but the weights have ModifiedResNet stages {}",
                                    v.at("layers").dump(), json(c.vision_layers).dump()));
     if (v.has("patch_size")) v.fail("patch_size", "is set, but the weights are a ModifiedResNet");
   }
-  v.expect("width", c.vision_width, "the image tower width");
-  c.vision_head_width = v.integer_or("head_width", 64);
-  divide_heads(file, v.path("head_width"), c.is_vit() ? c.vision_width : c.vision_width * 32,
-               c.vision_head_width, v.has("head_width"));
+  if (!timm) {
+    v.expect("width", c.vision_width, "the image tower width");
+    c.vision_head_width = v.integer_or("head_width", 64);
+    divide_heads(file, v.path("head_width"), c.is_vit() ? c.vision_width : c.vision_width * 32,
+                 c.vision_head_width, v.has("head_width"));
+  }
 
   const ConfigReader t(top.at("text_cfg"), file, top.path("text_cfg"));
-  t.expect("context_length", c.context_length, "positional_embedding rows");
-  t.expect("vocab_size", c.vocab_size, "token_embedding rows");
+  const std::string tp = c.text_layout == TextLayout::kCustomText ? "text." : "";
+  t.expect("context_length", c.context_length, tp + "positional_embedding rows");
+  t.expect("vocab_size", c.vocab_size, tp + "token_embedding rows");
   t.expect("width", c.transformer_width, "the text width");
   t.expect("layers", c.transformer_layers, "text blocks");
   expect_mlp_ratio(t, c.transformer_width, c.transformer_mlp_width,
-                   "transformer.resblocks.0.mlp.c_fc.weight");
+                   tp + "transformer.resblocks.0.mlp.c_fc.weight");
   c.transformer_heads = t.integer_or("heads", 8);
   divide_heads(file, t.path("heads"), c.transformer_width, c.transformer_heads, t.has("heads"));
+  const bool proj_bias = t.has("proj_bias") && t.at("proj_bias").get<bool>();
+  if (proj_bias != c.text_proj_bias)
+    t.fail("proj_bias", fmt::format("is {}, but the weights' text projection is {}",
+                                    proj_bias ? "true" : "false/absent",
+                                    c.text_proj_bias ? "a Linear with bias" : "a matrix"));
+  c.text_causal = !(t.has("no_causal_mask") && t.at("no_causal_mask").get<bool>());
+  if (t.has("pool_type")) c.text_pool = text_pool_named(t.at("pool_type").get<std::string>());
+  c.text_eos_id = t.integer_or("eos_id", 2);  // open_clip TextTransformer's default
+  if (c.text_pool == TextPool::kEos && (c.text_eos_id < 0 || c.text_eos_id >= c.vocab_size))
+    t.fail("eos_id", fmt::format("is {}: not a token id of the {}-token vocabulary", c.text_eos_id,
+                                 c.vocab_size));
+  {
+    const bool ls = t.has("ls_init_value") && !t.at("ls_init_value").is_null();
+    if (ls != c.text_layer_scale)
+      t.fail("ls_init_value",
+             fmt::format("is {}, but the weights {} a text '...transformer.resblocks.0.ls_1.gamma'",
+                         ls ? t.at("ls_init_value").dump() : "absent",
+                         c.text_layer_scale ? "have" : "have no"));
+    if (ls)
+      facts.push_back({"text_layer_scale", "ls_1 / ls_2 (gamma read from the weights)",
+                       fmt::format("{} ({})", t.path("ls_init_value"), file)});
+  }
+  if (t.has("norm_kwargs") && t.at("norm_kwargs").contains("eps"))
+    c.text_ln_eps = t.at("norm_kwargs").at("eps").get<double>();
+  if (t.has("act_kwargs") && t.at("act_kwargs").value("approximate", "none") == "tanh")
+    c.text_act = Activation::kGeluTanh;
+  if (tokenizer) {
+    const std::string named = open_clip_tokenizer(model_cfg);
+    *tokenizer = named.empty() ? "" : fmt::format("{} ({})", named, file);
+  }
 
   auto from = [&](const ConfigReader& r, const std::string& key, const std::string& dflt) {
     return r.has(key)
                ? fmt::format("{} ({})", r.path(key), file)
                : fmt::format("{} absent: open_clip's default {} ({})", r.path(key), dflt, file);
   };
-  if (c.is_vit()) facts.push_back({"vision_act", activation_name(c.vision_act), act_source});
-  facts.push_back({"text_act", activation_name(c.text_act), act_source});
-  facts.push_back({"vision_heads", std::to_string(c.vision_heads()), from(v, "head_width", "64")});
+  if (c.is_vit()) facts.push_back({"vision_act", activation_name(c.vision_act), vision_act_source});
+  facts.push_back({"text_act", activation_name(c.text_act),
+                   t.has("act_kwargs") ? from(t, "act_kwargs", "") : act_source});
+  facts.push_back({"vision_heads", std::to_string(c.vision_heads()),
+                   timm ? vision_heads_source : from(v, "head_width", "64")});
   facts.push_back({"text_heads", std::to_string(c.transformer_heads), from(t, "heads", "8")});
+  facts.push_back({"text_causal", c.text_causal ? "true" : "false",
+                   from(t, "no_causal_mask", "false (causal)")});
+  facts.push_back({"text_pool",
+                   text_pool_name(c.text_pool) +
+                       (c.text_pool == TextPool::kEos ? " " + std::to_string(c.text_eos_id) : ""),
+                   from(t, "pool_type", "argmax")});
+  if (c.text_ln_eps != 1e-5)
+    facts.push_back(
+        {"text_ln_eps", fmt::format("{:g}", c.text_ln_eps), from(t, "norm_kwargs", "")});
+  if (c.logit_bias)
+    facts.push_back({"logit_bias", "scored as exp(logit_scale) * cos + logit_bias",
+                     from(top, "init_logit_bias", "")});
 }
 
 // A Hugging Face CLIPModel config.json; absent fields take transformers' CLIPTextConfig /
@@ -400,10 +586,12 @@ void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
       t.expect("patch_size", c.vision_patch_size, "the patch size of patch_embedding");
       t.expect("image_size", c.image_resolution, "the positional embedding's resolution");
     }
-    if (t.has("layer_norm_eps") && std::abs(t.number("layer_norm_eps") - 1e-5) > 1e-12)
-      t.fail("layer_norm_eps",
-             fmt::format("is {}: clipbench's LayerNorm implements 1e-05 only (yet)",
-                         t.at("layer_norm_eps").dump()));
+    double eps = 1e-5;  // transformers' default layer_norm_eps for CLIP
+    if (t.has("layer_norm_eps")) {
+      eps = t.number("layer_norm_eps");
+      if (!(eps > 0 && eps < 1))
+        t.fail("layer_norm_eps", fmt::format("is {}: expected a number in (0, 1)", eps));
+    }
     std::string act_name = "quick_gelu";  // transformers' default hidden_act for CLIP
     if (t.has("hidden_act")) {
       if (!t.at("hidden_act").is_string())
@@ -430,11 +618,13 @@ void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
                                           t.path("hidden_act"), file);
     if (std::string(tower.name) == "text_config") {
       c.text_act = act;
+      c.text_ln_eps = eps;
       c.transformer_heads = heads;
       facts.push_back({"text_act", activation_name(act), act_source});
       facts.push_back({"text_heads", std::to_string(heads), heads_source});
     } else {
       c.vision_act = act;
+      c.vision_ln_eps = eps;
       c.vision_head_width = c.vision_width / heads;
       facts.push_back({"vision_act", activation_name(act), act_source});
       facts.push_back({"vision_heads", std::to_string(heads), heads_source});
@@ -494,6 +684,41 @@ ImagePreprocess open_clip_preprocess(const nlohmann::json& pretrained, int64_t s
   return read_preprocess(pretrained, "pretrained", "pretrained", size);
 }
 
+std::string open_clip_tokenizer(const nlohmann::json& model_cfg) {
+  if (!model_cfg.is_object() || !model_cfg.contains("text_cfg")) return "";
+  const json& t = model_cfg.at("text_cfg");
+  const bool named = t.contains("hf_tokenizer_name") && !t.at("hf_tokenizer_name").is_null();
+  const bool kwargs = t.contains("tokenizer_kwargs") && t.at("tokenizer_kwargs").is_object() &&
+                      !t.at("tokenizer_kwargs").empty();
+  if (!named && !kwargs) return "";
+  return fmt::format("text_cfg.hf_tokenizer_name {}{}",
+                     named ? t.at("hf_tokenizer_name").dump() : "absent",
+                     kwargs ? ", tokenizer_kwargs " + t.at("tokenizer_kwargs").dump() : "");
+}
+
+ResolvedArchitecture::HfTokenizer open_clip_hf_tokenizer(const nlohmann::json& model_cfg) {
+  ResolvedArchitecture::HfTokenizer h;
+  if (!model_cfg.is_object() || !model_cfg.contains("text_cfg")) return h;
+  const json& t = model_cfg.at("text_cfg");
+  if (t.contains("hf_tokenizer_name") && t.at("hf_tokenizer_name").is_string())
+    h.name = t.at("hf_tokenizer_name").get<std::string>();
+  std::vector<std::string> other;
+  if (t.contains("tokenizer_mode") && !t.at("tokenizer_mode").is_null())
+    other.push_back("tokenizer_mode " + t.at("tokenizer_mode").dump());
+  if (t.contains("tokenizer_kwargs") && t.at("tokenizer_kwargs").is_object()) {
+    for (const auto& [key, value] : t.at("tokenizer_kwargs").items()) {
+      if (key == "clean" && value.is_string())
+        h.clean = value.get<std::string>();
+      else if (key == "strip_sep_token" && value.is_boolean())
+        h.strip_sep_token = value.get<bool>();
+      else
+        other.push_back("tokenizer_kwargs." + key + " " + value.dump());
+    }
+  }
+  h.unsupported = fmt::format("{}", fmt::join(other, ", "));
+  return h;
+}
+
 std::string open_clip_unsupported(const nlohmann::json& model_cfg) {
   return refusal_of([&] { check_open_clip_options(model_cfg, "model_cfg", "model_cfg"); });
 }
@@ -507,6 +732,9 @@ std::optional<std::string> released_model_name(const CLIPConfig& config) {
 }
 
 std::string describe_config(const CLIPConfig& config) {
+  if (config.vision_layout == VisionLayout::kTimmViT)
+    return fmt::format("timm-ViT-{}/{}@{}", config.vision_width, config.vision_patch_size,
+                       config.image_resolution);
   if (config.is_vit())
     return fmt::format("ViT-{}/{}@{}", config.vision_width, config.vision_patch_size,
                        config.image_resolution);
@@ -550,7 +778,8 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
         "--model {}{} (open_clip's model_configs/{}.json{}, built in)", request.model,
         request.pretrained.empty() ? "" : " --pretrained " + request.pretrained, request.model,
         request.pretrained.empty() ? "" : "; quick_gelu of the tag in pretrained.py");
-    apply_open_clip_model_cfg(c, model_cfg, where, "model_cfg", r.facts);
+    apply_open_clip_model_cfg(c, model_cfg, where, "model_cfg", r.facts, &r.tokenizer);
+    if (!r.tokenizer.empty()) r.hf_tokenizer = open_clip_hf_tokenizer(model_cfg);
     if (!request.pretrained.empty()) {
       r.preprocess = read_preprocess(open_clip_pretrained(request.model, request.pretrained), where,
                                      "pretrained[" + request.pretrained + "]", c.image_resolution);
@@ -573,7 +802,9 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
           fmt::format("{}: has no 'model_cfg' (an open_clip hub config holds model_cfg and "
                       "preprocess_cfg)",
                       r.source_path));
-    apply_open_clip_model_cfg(c, j.at("model_cfg"), r.source_path, "model_cfg", r.facts);
+    apply_open_clip_model_cfg(c, j.at("model_cfg"), r.source_path, "model_cfg", r.facts,
+                              &r.tokenizer);
+    if (!r.tokenizer.empty()) r.hf_tokenizer = open_clip_hf_tokenizer(j.at("model_cfg"));
     if (j.contains("preprocess_cfg")) {
       r.preprocess = read_preprocess(j.at("preprocess_cfg"), r.source_path, "preprocess_cfg",
                                      c.image_resolution);
@@ -617,6 +848,13 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
     sizes.text_act = c.text_act;
     sizes.vision_head_width = c.vision_head_width;
     sizes.transformer_heads = c.transformer_heads;
+    sizes.vision_ln_eps = c.vision_ln_eps;
+    sizes.text_ln_eps = c.text_ln_eps;
+    sizes.text_causal = c.text_causal;
+    sizes.text_pool = c.text_pool;
+    sizes.text_eos_id = c.text_eos_id;
+    sizes.vision_pool = c.vision_pool;
+    sizes.vision_final_ln_after_pool = c.vision_final_ln_after_pool;
     if (sizes != c)
       throw CheckpointError(
           fmt::format("{}: 'config' {} does not describe the weights {}, whose shapes give {}",
@@ -680,9 +918,15 @@ ResolvedArchitecture resolve_impl(const Checkpoint& ck, const ArchitectureReques
   }
   if (c.is_vit())
     r.facts.push_back({"vision_mlp_width", std::to_string(c.vision_mlp_width),
-                       "shape of visual.transformer.resblocks.0.mlp.c_fc.weight"});
+                       c.vision_layout == VisionLayout::kTimmViT
+                           ? "shape of visual.trunk.blocks.0.mlp.fc1.weight"
+                           : "shape of visual.transformer.resblocks.0.mlp.c_fc.weight"});
   r.facts.push_back({"text_mlp_width", std::to_string(c.transformer_mlp_width),
-                     "shape of transformer.resblocks.0.mlp.c_fc.weight"});
+                     c.text_layout == TextLayout::kCustomText
+                         ? "shape of text.transformer.resblocks.0.mlp.c_fc.weight"
+                         : "shape of transformer.resblocks.0.mlp.c_fc.weight"});
+  if (!r.tokenizer.empty())
+    r.facts.push_back({"tokenizer", "not CLIP's BPE: not built in", r.tokenizer});
   r.preprocess.size = c.image_resolution;
   if (r.preprocess_source.empty())
     r.preprocess_source =

@@ -48,6 +48,21 @@ struct ResolvedArchitecture {
   // entry of `facts` ("preprocess").
   ImagePreprocess preprocess;
   std::string preprocess_source;
+  // "" when the text tower takes CLIP's BPE tokens (openai/CLIP's vocabulary); otherwise the
+  // open_clip config's other tokenizer (`text_cfg.hf_tokenizer_name` / `tokenizer_kwargs`, e.g.
+  // SigLIP's SentencePiece), which clipbench does not implement: text goes in as token ids
+  // (`embed --text-ids`). Also a "tokenizer" fact then.
+  std::string tokenizer;
+  // The same config's open_clip `HFTokenizer` arguments when `tokenizer` is set: the HF tokenizer
+  // named (`text_cfg.hf_tokenizer_name`), `tokenizer_kwargs.clean` (open_clip's default
+  // "whitespace") and `strip_sep_token` (default false). `unsupported` names any other
+  // tokenizer_kwargs / tokenizer_mode the config sets (their tokenizer is then refused).
+  struct HfTokenizer {
+    std::string name;
+    std::string clean = "whitespace";
+    bool strip_sep_token = false;
+    std::string unsupported;
+  } hf_tokenizer;
 };
 
 // Resolves `ck`'s architecture (ck.path: the weights file read, ck.layout, ck.format), from the
@@ -56,7 +71,11 @@ struct ResolvedArchitecture {
 //      quick_gelu), read as in 1;
 //   1. `open_clip_config.json` beside the weights (open_clip hub folders): its `model_cfg`
 //      (`quick_gelu`, default false = nn.GELU; `vision_cfg.head_width`, default 64;
-//      `text_cfg.heads`, default 8; `mlp_ratio`, default 4), open_clip's own defaults;
+//      `text_cfg.heads`, default 8; `mlp_ratio`, default 4; `text_cfg.no_causal_mask`,
+//      `pool_type`, `proj_bias`, `norm_kwargs.eps`, `act_kwargs.approximate`; `custom_text` and
+//      `init_logit_bias` must match the weights' layout), open_clip's own defaults; a
+//      `vision_cfg.timm_model_name` tower's heads, activation and LayerNorm eps come from the
+//      built-in timm table (clip/timm_models.h: SigLIP's ViTs with the MAP head);
 //   2. a Hugging Face `CLIPModel` checkpoint's `config.json` (`hidden_act`, `num_attention_heads`,
 //      `intermediate_size`, `layer_norm_eps` per tower, transformers' defaults where absent);
 //   3. a clipbench `config.json` beside the weights: {"config": <to_json form>} (the fixtures',
@@ -82,6 +101,13 @@ ResolvedArchitecture resolve_architecture(const Checkpoint& ck,
 // "" when every option of an open_clip `model_cfg` is one these encoders implement; otherwise why
 // not (the first unimplemented option, by its dotted key), as resolve_architecture would refuse it.
 std::string open_clip_unsupported(const nlohmann::json& model_cfg);
+// "" when an open_clip `model_cfg`'s text tower takes CLIP's BPE tokens; otherwise the tokenizer
+// it names instead ("text_cfg.hf_tokenizer_name \"timm/ViT-B-16-SigLIP\", tokenizer_kwargs
+// {...}"), which clipbench does not implement (ResolvedArchitecture::tokenizer).
+std::string open_clip_tokenizer(const nlohmann::json& model_cfg);
+
+// open_clip's HFTokenizer arguments of `model_cfg` (ResolvedArchitecture::hf_tokenizer).
+ResolvedArchitecture::HfTokenizer open_clip_hf_tokenizer(const nlohmann::json& model_cfg);
 // The same for a pretrained tag's preprocessing (clip/open_clip_models.h open_clip_pretrained).
 std::string open_clip_preprocess_unsupported(const nlohmann::json& pretrained);
 // A pretrained tag's (or a preprocess_cfg's) preprocessing at `size`, as resolve_architecture reads

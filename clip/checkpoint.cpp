@@ -138,9 +138,11 @@ Checkpoint read_checkpoint(const std::string& path) {
   }
 
   for (const char* extra : {"input_resolution", "context_length", "vocab_size"}) raw.erase(extra);
-  auto it = raw.find("logit_scale");
-  if (it != raw.end() && it->second.dim() == 1 && it->second.numel() == 1)
-    it->second = it->second.reshape({});
+  for (const char* scalar : {"logit_scale", "logit_bias"}) {
+    auto it = raw.find(scalar);
+    if (it != raw.end() && it->second.dim() == 1 && it->second.numel() == 1)
+      it->second = it->second.reshape({});
+  }
   for (auto& [k, v] : raw) {
     if (v.is_floating_point() && v.scalar_type() != torch::kFloat) v = v.to(torch::kFloat);
     if (!is_bn_statistic(k)) ck.parameter_count += v.numel();

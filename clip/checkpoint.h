@@ -40,11 +40,11 @@ const Registry<CheckpointFormat>& checkpoint_formats();
 // `open_clip_model.safetensors` or `open_clip_pytorch_model.bin` only, never from another library's
 // weights beside them. The architecture facts the shapes cannot tell come from resolve_architecture
 // (clip/architecture.h). The result's state dict is normalized for build_model: a `module.` prefix
-// is removed, Hugging Face names are mapped (hf_clip_to_openai), `logit_scale` of shape [1] becomes
-// 0-d, the `input_resolution`, `context_length` and `vocab_size` entries are dropped, and floating
-// tensors (fp16 / bf16 as stored) are up-cast to fp32. Throws FileError for a missing or unreadable
-// path and CheckpointError naming the file otherwise (unknown format, truncated or corrupt data,
-// keys of an unknown layout).
+// is removed, Hugging Face names are mapped (hf_clip_to_openai), `logit_scale` / `logit_bias` of
+// shape [1] become 0-d, the `input_resolution`, `context_length` and `vocab_size` entries are
+// dropped, and floating tensors (fp16 / bf16 as stored) are up-cast to fp32. Throws FileError for a
+// missing or unreadable path and CheckpointError naming the file otherwise (unknown format,
+// truncated or corrupt data, keys of an unknown layout).
 Checkpoint read_checkpoint(const std::string& path);
 
 }  // namespace clipbench

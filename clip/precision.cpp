@@ -33,12 +33,12 @@ const PrecisionInfo& precision_named(const std::string& name) { return registry(
 std::vector<std::string> precision_names() { return registry().names(); }
 
 void set_model_precision(CLIP& model, const PrecisionInfo& precision) {
-  if (!precision.cpu_supported && model->text_projection.device().is_cpu())
+  if (!precision.cpu_supported && model->device().is_cpu())
     throw Error(fmt::format(
         "precision {}: LibTorch has no CPU matmul/convolution kernels for it; use --device cuda, "
         "or fp32 / bf16 on the CPU",
         precision.name));
-  if (precision.dtype == torch::kFloat32 && model->text_projection.is_cuda()) {
+  if (precision.dtype == torch::kFloat32 && model->device().is_cuda()) {
     // fp32 means fp32: no TF32 in cuDNN convolutions (on by default) or cuBLAS matmuls.
     at::globalContext().setAllowTF32CuDNN(false);
     at::globalContext().setAllowTF32CuBLAS(false);
@@ -47,7 +47,7 @@ void set_model_precision(CLIP& model, const PrecisionInfo& precision) {
   for (const auto& item : model->named_modules("", /*include_self=*/true)) {
     if (item.value()->as<LayerNormImpl>() != nullptr) continue;
     for (auto& p : item.value()->named_parameters(/*recurse=*/false)) {
-      if (item.key().empty() && p.key() == "logit_scale") continue;
+      if (item.key().empty() && (p.key() == "logit_scale" || p.key() == "logit_bias")) continue;
       cast_tensor(p.value(), precision.dtype);
     }
     for (auto& b : item.value()->named_buffers(/*recurse=*/false)) {

@@ -21,13 +21,13 @@ const PrecisionInfo& precision_named(const std::string& name);
 std::vector<std::string> precision_names();
 
 // Casts every parameter and buffer of `model` to precision.dtype except the LayerNorm weights and
-// biases and logit_scale, which stay fp32 (LayerNormImpl computes in fp32 and returns the input's
-// dtype, as openai/CLIP's LayerNorm subclass; attention softmax runs in fp32, see torch_compat.h).
-// The encoders then take inputs in any floating dtype (cast to the model's) and return features in
-// precision.dtype: callers convert features to fp32 before normalizing and computing logits.
-// fp32 on a CUDA model also turns TF32 off in cuDNN and cuBLAS (a process-wide LibTorch setting),
-// so that GPU fp32 features match the CPU's. Throws Error when the model lives on the CPU and the
-// precision has no CPU kernels (fp16).
+// biases, logit_scale and logit_bias, which stay fp32 (LayerNormImpl computes in fp32 and returns
+// the input's dtype, as openai/CLIP's LayerNorm subclass; attention softmax runs in fp32, see
+// torch_compat.h). The encoders then take inputs in any floating dtype (cast to the model's) and
+// return features in precision.dtype: callers convert features to fp32 before normalizing and
+// computing logits. fp32 on a CUDA model also turns TF32 off in cuDNN and cuBLAS (a process-wide
+// LibTorch setting), so that GPU fp32 features match the CPU's. Throws Error when the model lives
+// on the CPU and the precision has no CPU kernels (fp16).
 void set_model_precision(CLIP& model, const PrecisionInfo& precision);
 
 }  // namespace clipbench

@@ -1,7 +1,9 @@
-// The reference tokenizer's text cleaning: whitespace_clean(basic_clean(text)).lower().
+// The reference tokenizers' text cleaning: CLIP's cleaner and open_clip's HFTokenizer clean
+// functions.
 #include "clip/text_clean.h"
 
 #include "clip/html_unescape.h"
+#include "clip/registry.h"
 #include "clip/unicode_tables.h"
 
 namespace clipbench {
@@ -74,5 +76,48 @@ std::u32string python_lower(const std::u32string& text) {
 std::u32string clean_text(const std::u32string& text) {
   return python_lower(whitespace_clean(basic_clean(text)));
 }
+
+std::u32string canonicalize_text(const std::u32string& text) {
+  // Python's string.punctuation.
+  static const std::u32string kPunctuation = U"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~";
+  std::u32string kept;
+  kept.reserve(text.size());
+  for (char32_t c : text) {
+    if (c == U'_') c = U' ';
+    if (kPunctuation.find(c) == std::u32string::npos) kept.push_back(c);
+  }
+  return whitespace_clean(python_lower(kept));
+}
+
+namespace {
+
+using CleanFn = std::u32string (*)(const std::u32string&);
+
+const Registry<CleanFn>& clean_functions() {
+  static const Registry<CleanFn> registry = [] {
+    Registry<CleanFn> r("open_clip clean function");
+    r.add("canonicalize",
+          [](const std::u32string& x) { return canonicalize_text(basic_clean(x)); });
+    r.add("lower",
+          [](const std::u32string& x) { return python_lower(whitespace_clean(basic_clean(x))); });
+    r.add("whitespace", [](const std::u32string& x) { return whitespace_clean(basic_clean(x)); });
+    r.add("whitespace_underscore", [](const std::u32string& x) {
+      std::u32string t = basic_clean(x);
+      for (char32_t& c : t)
+        if (c == U'_') c = U' ';
+      return whitespace_clean(t);
+    });
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace
+
+std::u32string open_clip_clean(const std::u32string& text, const std::string& mode) {
+  return clean_functions().at(mode)(text);
+}
+
+const std::vector<std::string>& open_clip_clean_modes() { return clean_functions().names(); }
 
 }  // namespace clipbench

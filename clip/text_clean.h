@@ -1,7 +1,9 @@
-// The reference tokenizer's text cleaning: whitespace_clean(basic_clean(text)).lower().
+// The reference tokenizers' text cleaning: CLIP's whitespace_clean(basic_clean(text)).lower() and
+// open_clip's HFTokenizer clean functions (SigLIP's canonicalize_text).
 #pragma once
 
 #include <string>
+#include <vector>
 
 namespace clipbench {
 
@@ -26,5 +28,20 @@ std::u32string python_strip(const std::u32string& text);
 
 // The whole cleaner: python_lower(whitespace_clean(basic_clean(text))).
 std::u32string clean_text(const std::u32string& text);
+
+// open_clip's `canonicalize_text` (from big_vision, SigLIP's prompt cleaning), without
+// keep_punctuation_exact_string: "_" becomes " ", every ASCII punctuation character of Python's
+// `string.punctuation` is removed, then python_lower, then `" ".join(text.split()).strip()`.
+std::u32string canonicalize_text(const std::u32string& text);
+
+// open_clip's HFTokenizer `clean` function called `mode` (open_clip v3 tokenizer.py
+// get_clean_fn), each starting from basic_clean (so without ftfy.fix_text, as above):
+//   "canonicalize"          canonicalize_text(basic_clean(x))
+//   "lower"                 python_lower(whitespace_clean(basic_clean(x)))
+//   "whitespace"            whitespace_clean(basic_clean(x))            (open_clip's default)
+//   "whitespace_underscore" whitespace_clean(basic_clean(x) with "_" -> " ")
+// Throws RegistryError naming near matches for another mode.
+std::u32string open_clip_clean(const std::u32string& text, const std::string& mode);
+const std::vector<std::string>& open_clip_clean_modes();
 
 }  // namespace clipbench

@@ -291,6 +291,8 @@ std::int64_t Tokenizer::vocab_size() const {
 }
 const std::string& Tokenizer::source() const { return impl_->source; }
 
+std::string Tokenizer::describe() const { return "clip-bpe " + impl_->source; }
+
 const std::string& Tokenizer::id_to_token(std::int64_t id) const {
   if (id < 0 || id >= vocab_size() || !impl_->id_present[static_cast<std::size_t>(id)]) {
     throw TokenizerError(fmt::format("token id {} is not in the vocabulary {} (size {})", id,

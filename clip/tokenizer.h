@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "clip/bpe_vocabulary.h"
+#include "clip/text_tokenizer.h"
 
 namespace clipbench {
 
@@ -27,7 +28,7 @@ namespace clipbench {
 // Thread safety: every const member function may be called from several threads at once on one
 // Tokenizer. The per-word BPE cache (the reference's `self.cache`) is guarded by a shared mutex; it
 // stops growing at kMaxCacheEntries words (later words are still encoded, just not cached).
-class Tokenizer {
+class Tokenizer final : public TextTokenizer {
  public:
   static constexpr std::size_t kMaxCacheEntries = 1 << 18;
 
@@ -39,7 +40,7 @@ class Tokenizer {
 
   Tokenizer(Tokenizer&&) noexcept;
   Tokenizer& operator=(Tokenizer&&) noexcept;
-  ~Tokenizer();
+  ~Tokenizer() override;
 
   // `SimpleTokenizer.encode(text)`: the BPE ids, without start / end tokens. Throws TokenizerError
   // for invalid UTF-8, or for a BPE token missing from the vocabulary (possible with a Hugging Face
@@ -61,12 +62,14 @@ class Tokenizer {
   // `clip.tokenize(texts, context_length, truncate)`: int64 tensor [texts.size(), context_length]
   // on the CPU, row i = token_ids(texts[i], ...) padded with 0. Same errors as token_ids.
   at::Tensor tokenize(const std::vector<std::string>& texts, std::int64_t context_length = 77,
-                      bool truncate = false) const;
+                      bool truncate = false) const override;
 
   std::int64_t sot_token() const;  // id of <|startoftext|> (49406 for CLIP)
   std::int64_t eot_token() const;  // id of <|endoftext|> (49407 for CLIP)
   // One past the largest id (49408 for CLIP).
-  std::int64_t vocab_size() const;
+  std::int64_t vocab_size() const override;
+  // "clip-bpe <source()>".
+  std::string describe() const override;
   // The token string of an id (UTF-8 of byte symbols, e.g. "a</w>"), as in vocab.json. Throws
   // TokenizerError for an id outside the vocabulary.
   const std::string& id_to_token(std::int64_t id) const;

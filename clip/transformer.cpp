@@ -9,7 +9,7 @@
 
 namespace clipbench {
 
-LayerNormImpl::LayerNormImpl(int64_t width) : width_(width) {
+LayerNormImpl::LayerNormImpl(int64_t width, double eps) : width_(width), eps_(eps) {
   weight = register_parameter("weight", torch::ones({width}));
   bias = register_parameter("bias", torch::zeros({width}));
 }
@@ -17,7 +17,7 @@ LayerNormImpl::LayerNormImpl(int64_t width) : width_(width) {
 torch::Tensor LayerNormImpl::forward(const torch::Tensor& x) {
   const auto dtype = x.scalar_type();
   torch::Tensor y = torch::layer_norm(x.to(torch::kFloat), {width_}, weight.to(torch::kFloat),
-                                      bias.to(torch::kFloat), 1e-5);
+                                      bias.to(torch::kFloat), eps_);
   return y.to(dtype);
 }
 
@@ -54,25 +54,35 @@ torch::Tensor MlpImpl::forward(const torch::Tensor& x) {
                 c_proj->bias);
 }
 
+LayerScaleImpl::LayerScaleImpl(int64_t width) {
+  gamma = register_parameter("gamma", torch::ones({width}));
+}
+
 ResidualAttentionBlockImpl::ResidualAttentionBlockImpl(int64_t width, int64_t heads,
-                                                       int64_t mlp_width, Activation act) {
+                                                       int64_t mlp_width, Activation act,
+                                                       double ln_eps, bool layer_scale) {
+  // open_clip's order: ln_1, attn, ls_1, ln_2, mlp, ls_2 (named_parameters lists its keys).
   attn = register_module("attn", SelfAttention(width, heads));
-  ln_1 = register_module("ln_1", LayerNorm(width));
+  ln_1 = register_module("ln_1", LayerNorm(width, ln_eps));
+  if (layer_scale) ls_1 = register_module("ls_1", LayerScale(width));
   mlp = register_module("mlp", Mlp(width, mlp_width > 0 ? mlp_width : 4 * width, act));
-  ln_2 = register_module("ln_2", LayerNorm(width));
+  ln_2 = register_module("ln_2", LayerNorm(width, ln_eps));
+  if (layer_scale) ls_2 = register_module("ls_2", LayerScale(width));
 }
 
 torch::Tensor ResidualAttentionBlockImpl::forward(const torch::Tensor& x, bool causal) {
-  torch::Tensor h = x + attn(ln_1(x), causal);
-  return h + mlp(ln_2(h));
+  torch::Tensor a = attn(ln_1(x), causal);
+  torch::Tensor h = x + (ls_1 ? ls_1(a) : a);
+  torch::Tensor m = mlp(ln_2(h));
+  return h + (ls_2 ? ls_2(m) : m);
 }
 
 TransformerImpl::TransformerImpl(int64_t width, int64_t layers, int64_t heads, int64_t mlp_width,
-                                 Activation act)
+                                 Activation act, double ln_eps, bool layer_scale)
     : width_(width) {
   resblocks_ = register_module("resblocks", torch::nn::ModuleList());
   for (int64_t i = 0; i < layers; ++i) {
-    blocks_.emplace_back(width, heads, mlp_width, act);
+    blocks_.emplace_back(width, heads, mlp_width, act, ln_eps, layer_scale);
     resblocks_->push_back(blocks_.back());
   }
 }

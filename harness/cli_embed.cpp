@@ -182,6 +182,7 @@ void run_embed(const EmbedOptions& o) {
   j["device"] = o.device;
   j["precision"] = precision.name;
   j["logit_scale"] = model->logit_scale.item<double>();
+  if (model->logit_bias.defined()) j["logit_bias"] = model->logit_bias.item<double>();
   j["preprocess"] = architecture.preprocess.describe();
   if (split) j["dataset"] = embed_split(model, architecture.preprocess, o);
   torch::Tensor image_features, text_features;
@@ -207,11 +208,12 @@ void run_embed(const EmbedOptions& o) {
     std::vector<torch::Tensor> batches;
     // Texts first (in the order given), then the id tensors.
     if (!o.texts.empty()) {
-      const std::string vocab = find_vocabulary(o.vocab, ck.path);
-      spdlog::info("vocabulary: {}", vocab);
-      const Tokenizer tokenizer =
-          harness::load_tokenizer(vocab, ck.path, model->config().vocab_size);
-      batches.push_back(tokenizer.tokenize(o.texts, model->config().context_length, o.truncate));
+      std::string refusal, source;
+      const auto tokenizer = harness::load_text_tokenizer(
+          architecture, o.vocab, ck.path, model->config().vocab_size, &refusal, &source);
+      if (!tokenizer) throw Error(refusal);
+      spdlog::info("vocabulary: {}", source);
+      batches.push_back(tokenizer->tokenize(o.texts, model->config().context_length, o.truncate));
       j["texts"] = o.texts;
       for (const auto& text : o.texts) text_names.push_back(fmt::format("\"{}\"", text));
     }
@@ -228,10 +230,13 @@ void run_embed(const EmbedOptions& o) {
   if (image_features.defined() && text_features.defined()) {
     const auto img = image_features / image_features.norm(2, -1, true);
     const auto txt = text_features / text_features.norm(2, -1, true);
-    const auto logits = std::exp(model->logit_scale.item<double>()) * img.matmul(txt.t());
+    // open_clip's logits: exp(logit_scale) * cos, + logit_bias for SigLIP models.
+    auto logits = std::exp(model->logit_scale.item<double>()) * img.matmul(txt.t());
+    if (model->logit_bias.defined()) logits = logits + model->logit_bias.item<double>();
     j["logits_per_image"] = tensor_to_json(logits);
-    // A readable summary on stderr: each image's softmax over the texts (zero-shot probabilities).
-    const auto probs = logits.softmax(-1);
+    // A readable summary on stderr: each image's softmax over the texts (zero-shot probabilities);
+    // for a model with a logit_bias (SigLIP's pairwise sigmoid loss), each pair's sigmoid.
+    const auto probs = model->logit_bias.defined() ? logits.sigmoid() : logits.softmax(-1);
     for (int64_t i = 0; i < probs.size(0); ++i) {
       std::string line;
       for (int64_t t = 0; t < probs.size(1); ++t)

@@ -22,7 +22,9 @@ nlohmann::json inspect_checkpoint(const std::string& path, const ArchitectureReq
   j["checkpoint"] = ck.path;
   j["format"] = ck.format;
   j["layout"] = ck.layout;
-  j["architecture"] = config.is_vit() ? "vit" : "resnet";
+  j["architecture"] = config.vision_layout == VisionLayout::kTimmViT ? "timm_vit"
+                      : config.is_vit()                              ? "vit"
+                                                                     : "resnet";
   j["config"] = to_json(config);
   j["architecture_source"] = architecture.source;
   if (!architecture.open_clip_name.empty()) j["open_clip_model"] = architecture.open_clip_name;

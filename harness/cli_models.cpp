@@ -18,6 +18,7 @@ nlohmann::json models_json() {
   nlohmann::json out = nlohmann::json::array();
   for (const auto& name : open_clip_model_names()) {
     const std::string why = open_clip_unsupported(open_clip_model_cfg(name));
+    const std::string tokenizer = open_clip_tokenizer(open_clip_model_cfg(name));
     nlohmann::json tags = nlohmann::json::array();
     for (const auto& tag : open_clip_pretrained_tags(name)) {
       const auto& p = open_clip_pretrained(name, tag);
@@ -36,8 +37,17 @@ nlohmann::json models_json() {
       }
       tags.push_back(entry);
     }
+    // A tokenizer other than CLIP's BPE is read from the weights' folder (SentencePiece T5 / Gemma
+    // tokenizers, clip/sentencepiece_tokenizer.h); any other goes in as ids.
     out.push_back(
-        {{"model", name}, {"supported", why.empty()}, {"unsupported", why}, {"pretrained", tags}});
+        {{"model", name},
+         {"supported", why.empty()},
+         {"unsupported", why},
+         {"tokenizer", tokenizer.empty() ? "clip-bpe (built in)"
+                                         : "from the weights' folder (SentencePiece T5 / Gemma "
+                                           "tokenizer files; any other: text as token ids): " +
+                                               tokenizer},
+         {"pretrained", tags}});
   }
   return out;
 }
@@ -49,9 +59,11 @@ std::string models_text(const nlohmann::json& models) {
   for (const auto& m : models) {
     supported += m.at("supported").get<bool>();
     text += fmt::format("{:<36} {}\n", m.at("model").get<std::string>(),
-                        m.at("supported").get<bool>()
+                        !m.at("supported").get<bool>()
+                            ? "not implemented: " + m.at("unsupported").get<std::string>()
+                        : m.at("tokenizer").get<std::string>().rfind("clip-bpe", 0) == 0
                             ? "supported"
-                            : "not implemented: " + m.at("unsupported").get<std::string>());
+                            : "supported (tokenizer " + m.at("tokenizer").get<std::string>() + ")");
     for (const auto& t : m.at("pretrained")) {
       if (!m.at("supported").get<bool>()) {
         text += fmt::format("  --pretrained {}\n", t.at("tag").get<std::string>());

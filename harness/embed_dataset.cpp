@@ -29,7 +29,7 @@ DatasetFeatures embed_dataset(CLIP& model, const datasets::Dataset& dataset, Loa
         fmt::format("embed_dataset: preprocessing to {0} x {0}, but the model takes {1} x {1}",
                     options.preprocess.size, model->config().image_resolution));
 #ifdef CLIPBENCH_WITH_CUDA
-  if (gpu_decode && model->text_projection.is_cuda())
+  if (gpu_decode && model->device().is_cuda())
     return embed_dataset_gpu(model, dataset, options, progress_label);
 #else
   (void)gpu_decode;

@@ -82,7 +82,7 @@ RawBatch read_batch(const datasets::Dataset& dataset, int64_t first, int64_t cou
 DatasetFeatures embed_dataset_gpu(CLIP& model, const datasets::Dataset& dataset,
                                   const LoaderOptions& options, const std::string& progress_label) {
   const int64_t n = options.preprocess.size;
-  const torch::Device device = model->text_projection.device();
+  const torch::Device device = model->device();
   if (!device.is_cuda()) throw Error("embed_dataset_gpu: the model is not on a CUDA device");
   if (options.batch_size < 1)
     throw Error(fmt::format("batch size must be at least 1 (got {})", options.batch_size));

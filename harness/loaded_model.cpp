@@ -5,15 +5,19 @@
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
+#include <filesystem>
+
 #include "clip/bpe_vocabulary.h"
 #include "clip/checkpoint.h"
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
 #include "clip/precision.h"
+#include "clip/sentencepiece_tokenizer.h"
 #include "clip/torch_compat.h"
 #include "harness/sha256.h"
 
 namespace clipbench::harness {
+namespace fs = std::filesystem;
 
 std::string model_identity_hash(const std::string& file_hash,
                                 const ResolvedArchitecture& architecture) {
@@ -80,6 +84,60 @@ Tokenizer load_tokenizer(const std::string& vocab_path, const std::string& check
       vocab_path, tokenizer.vocab_size(), checkpoint, rows));
 }
 
+std::shared_ptr<const TextTokenizer> load_text_tokenizer(const ResolvedArchitecture& architecture,
+                                                         const std::string& vocab,
+                                                         const std::string& checkpoint,
+                                                         int64_t rows, std::string* refusal,
+                                                         std::string* source) {
+  if (architecture.tokenizer.empty()) {
+    const std::string path = find_vocabulary(vocab, checkpoint);
+    if (source) *source = path;
+    return std::make_shared<const Tokenizer>(load_tokenizer(path, checkpoint, rows));
+  }
+  const ResolvedArchitecture::HfTokenizer& hf = architecture.hf_tokenizer;
+  std::error_code ec;
+  const fs::path weights(checkpoint);
+  std::string folder =
+      fs::is_directory(weights, ec) ? weights.string() : weights.parent_path().string();
+  if (folder.empty()) folder = ".";
+  if (!vocab.empty() && fs::is_directory(vocab, ec) &&
+      !SentencePieceTokenizer::find_model_file(vocab).empty())
+    folder = vocab;
+  const std::string what =
+      fmt::format("{}: the text tower takes the Hugging Face tokenizer {} ({}); ", checkpoint,
+                  hf.name.empty() ? "(unnamed)" : "'" + hf.name + "'", architecture.tokenizer);
+  const std::string then =
+      "; until then its class names and prompts cannot be encoded, while its image features "
+      "(linear probes, `clipbench embed --image`) and `clipbench embed --text-ids` work";
+  if (source) *source = "none (" + architecture.tokenizer + ")";
+  auto refuse = [&](const std::string& why) -> std::shared_ptr<const TextTokenizer> {
+    *refusal = what + why + then;
+    return nullptr;
+  };
+  if (!hf.unsupported.empty()) return refuse("clipbench does not reproduce its " + hf.unsupported);
+  if (hf.strip_sep_token)
+    return refuse("clipbench does not reproduce tokenizer_kwargs.strip_sep_token");
+  if (SentencePieceTokenizer::find_model_file(folder).empty())
+    return refuse(fmt::format(
+        "no SentencePiece model (spiece.model / tokenizer.model) with its tokenizer_config.json in "
+        "{}: put the tokenizer files of the Hugging Face repository {} there (an open_clip hub "
+        "folder has them beside its weights), or pass their folder with --vocab DIR",
+        folder, hf.name.empty() ? "the config names" : "'" + hf.name + "'"));
+  try {
+    auto t = std::make_shared<const SentencePieceTokenizer>(
+        SentencePieceTokenizer::from_folder(folder, hf.clean));
+    if (t->vocab_size() != rows)
+      return refuse(fmt::format(
+          "{} has {} ids but the checkpoint has {} token embedding rows: not this model's "
+          "tokenizer; pass the right folder with --vocab DIR",
+          t->describe(), t->vocab_size(), rows));
+    if (source) *source = t->describe();
+    return t;
+  } catch (const Error& e) {
+    return refuse(e.what());
+  }
+}
+
 LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
                        const std::string& device, const std::string& name,
                        const ArchitectureRequest& request) {
@@ -99,9 +157,10 @@ LoadedModel load_model(const std::string& checkpoint, const std::string& vocab,
   } else {
     m.device = "cpu";
   }
-  const std::string vocab_path = find_vocabulary(vocab, ck.path);
-  m.tokenizer = std::make_shared<const Tokenizer>(
-      load_tokenizer(vocab_path, checkpoint, m.model->config().vocab_size));
+  std::string vocab_path;
+  m.tokenizer = load_text_tokenizer(architecture, vocab, ck.path, m.model->config().vocab_size,
+                                    &m.tokenizer_refusal, &vocab_path);
+  if (!m.tokenizer) spdlog::warn("{}", m.tokenizer_refusal);
   m.checkpoint_hash = model_identity_hash(sha256_path(checkpoint), architecture);
   spdlog::info("model {} ({} checkpoint {}, {}), vocabulary {}", m.name, ck.format, checkpoint,
                m.checkpoint_hash.substr(0, 23), vocab_path);

@@ -24,7 +24,10 @@ struct LoadedModel {
   // Of the encoders (clip/precision.h): "fp32" as loaded; set_precision changes it.
   std::string precision = "fp32";
   CLIP model{nullptr};
-  std::shared_ptr<const Tokenizer> tokenizer;
+  // Null when the model's text tower takes another tokenizer than CLIP's BPE
+  // (ResolvedArchitecture::tokenizer); tokenizer_refusal then says which and what to do.
+  std::shared_ptr<const TextTokenizer> tokenizer;
+  std::string tokenizer_refusal;
   // What the evaluators do to images for this model (ResolvedArchitecture::preprocess).
   ImagePreprocess preprocess;
 };
@@ -56,6 +59,22 @@ at::Device parse_device(const std::string& device);
 // right one; TokenizerError when it cannot be read.
 Tokenizer load_tokenizer(const std::string& vocab_path, const std::string& checkpoint,
                          int64_t rows);
+
+// The text tokenizer `architecture` calls for, with what the log says it was read from:
+//   - CLIP's BPE (architecture.tokenizer empty): load_tokenizer(find_vocabulary(vocab, ...));
+//   - an open_clip config's HF tokenizer (architecture.hf_tokenizer): a SentencePiece model with
+//     its tokenizer_config.json (clip/sentencepiece_tokenizer.h, open_clip's HFTokenizer) from the
+//     folder `vocab` when it is a directory holding a SentencePiece model, else the checkpoint's
+//     folder (an open_clip hub folder holds the files), with the config's `clean`.
+// For the second, returns null and sets *refusal (which tokenizer, what is missing or wrong, and
+// how to supply it) when the files are not there, cannot be read, are not a T5 / Gemma
+// tokenizer, disagree with the `rows` token embedding rows, or the config asks for tokenizer
+// options clipbench does not reproduce; CLIP BPE errors are thrown as load_tokenizer's.
+std::shared_ptr<const TextTokenizer> load_text_tokenizer(const ResolvedArchitecture& architecture,
+                                                         const std::string& vocab,
+                                                         const std::string& checkpoint,
+                                                         int64_t rows, std::string* refusal,
+                                                         std::string* source);
 
 // Reads the checkpoint (any supported format), resolves its architecture (clip/architecture.h:
 // configs beside the weights; a bare state dict of an architecture that is not OpenAI's is refused

@@ -38,7 +38,7 @@ const Registry<PromptMode>& modes() {
 const PromptMode& prompt_mode(const std::string& name) { return modes().at(name); }
 std::vector<std::string> prompt_mode_names() { return modes().names(); }
 
-at::Tensor zero_shot_classifier(CLIP& model, const Tokenizer& tokenizer,
+at::Tensor zero_shot_classifier(CLIP& model, const TextTokenizer& tokenizer,
                                 const std::vector<std::vector<std::string>>& class_names,
                                 const std::vector<std::string>& templates, bool truncate,
                                 int64_t text_batch) {
@@ -49,7 +49,8 @@ at::Tensor zero_shot_classifier(CLIP& model, const Tokenizer& tokenizer,
   std::vector<at::Tensor> columns;
   columns.reserve(class_names.size());
   for (size_t c = 0; c < class_names.size(); ++c) {
-    if (class_names[c].empty()) throw Error(fmt::format("zero_shot_classifier: class {} has no name", c));
+    if (class_names[c].empty())
+      throw Error(fmt::format("zero_shot_classifier: class {} has no name", c));
     std::vector<std::string> texts;
     for (const auto& name : class_names[c])
       for (const auto& t : templates) texts.push_back(datasets::fill_template(t, name));

@@ -32,7 +32,7 @@ std::vector<std::string> prompt_mode_names();
 // text feature, average, L2-normalise again. Returns float32 [embed_dim, C] on the model's device
 // (columns unit-norm). Texts are tokenized with context model->config().context_length (error for
 // a text that does not fit, unless truncate) and encoded `text_batch` at a time.
-at::Tensor zero_shot_classifier(CLIP& model, const Tokenizer& tokenizer,
+at::Tensor zero_shot_classifier(CLIP& model, const TextTokenizer& tokenizer,
                                 const std::vector<std::vector<std::string>>& class_names,
                                 const std::vector<std::string>& templates, bool truncate = false,
                                 int64_t text_batch = 256);

@@ -59,6 +59,7 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
       spdlog::warn("{}: unreadable cache entry ({}); recomputing", file, e.what());
     }
   }
+  if (!m.tokenizer) throw Error(m.tokenizer_refusal);
   at::Tensor w = zero_shot_classifier(m.model, *m.tokenizer, names, templates, o.truncate);
   if (o.group && !o.group->context().is_root()) return w;
   fs::create_directories(dir, ec);

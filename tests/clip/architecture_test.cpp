@@ -13,6 +13,7 @@
 #include "clip/load_state_dict.h"
 #include "clip/open_clip_models.h"
 #include "clip/safetensors.h"
+#include "clip/timm_models.h"
 #include "tests/support/catch.h"
 #include "tests/support/formula_weights.h"
 #include "tests/support/paths.h"
@@ -97,12 +98,24 @@ std::string resolve_error(const Checkpoint& ck, const ArchitectureRequest& reque
   return "";
 }
 
-// The open_clip entries whose towers these encoders implement (native ViT / ModifiedResNet,
-// argmax pooling, causal text, no layer scale).
+// The open_clip entries whose towers these encoders implement with open_clip's own towers (native
+// ViT / ModifiedResNet): CLIP's (argmax pooling, causal text), CLIPA's (no ln_pre, average pooling
+// with ln_post after it, bidirectional text pooled at the last position), MetaCLIP worldwide's
+// (text pooled at its first eos id) and ViT-M-16-alt's layer scale (`ls_1` / `ls_2`).
 const std::vector<std::string>& native_entries() {
-  static const std::vector<std::string> entries = {
-      "ViT-B-32",    "ViT-B-32-quickgelu", "ViT-B-16", "ViT-B-32-256",  "ViT-B-16-plus-240",
-      "ViT-H-14-L2", "ViT-bigG-14-L2",     "RN50",     "RN50-quickgelu"};
+  static const std::vector<std::string> entries = {"ViT-B-32",
+                                                   "ViT-B-32-quickgelu",
+                                                   "ViT-B-16",
+                                                   "ViT-B-32-256",
+                                                   "ViT-B-16-plus-240",
+                                                   "ViT-H-14-L2",
+                                                   "ViT-bigG-14-L2",
+                                                   "RN50",
+                                                   "RN50-quickgelu",
+                                                   "ViT-L-14-CLIPA-L2",
+                                                   "ViT-H-14-CLIPA-336-L2",
+                                                   "ViT-H-14-worldwide-quickgelu-L2-V4096",
+                                                   "ViT-M-16-alt"};
   return entries;
 }
 
@@ -137,6 +150,17 @@ TEST_CASE("open_clip_config.json: GELU towers and real head widths match open_cl
       CHECK(model->config().vision_mlp_width == d.at("vision").at("mlp_width").get<int64_t>());
     } else {
       CHECK(model->config().vision_heads() == d.at("vision").at("attnpool_heads").get<int64_t>());
+    }
+    CHECK(model->config().vision_layer_scale == d.at("vision").value("layer_scale", false));
+    CHECK(model->config().text_layer_scale == d.at("text").value("layer_scale", false));
+    // The text tower's mask and pooling, the image tower's pooling (derived by open_clip).
+    CHECK(model->config().text_causal == d.at("text").at("causal_mask").get<bool>());
+    CHECK(text_pool_name(model->config().text_pool) == d.at("text").at("pool_type"));
+    if (d.at("vision").contains("pool_type")) {
+      CHECK(vision_pool_name(model->config().vision_pool) == d.at("vision").at("pool_type"));
+      CHECK(model->config().vision_ln_pre == d.at("vision").at("ln_pre").get<bool>());
+      CHECK(model->config().vision_final_ln_after_pool ==
+            d.at("vision").at("final_ln_after_pool").get<bool>());
     }
     check_features(model, j, entry + " (open_clip_config.json)");
   }
@@ -300,11 +324,24 @@ TEST_CASE("a config that contradicts the weights or asks for what is not impleme
   CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.vision_cfg.width") &&
                                Catch::Contains("1024") && Catch::Contains("1280"));
   cfg = j.at("open_clip_config");
-  cfg["model_cfg"]["vision_cfg"]["ls_init_value"] = 1e-4;
-  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.vision_cfg.ls_init_value"));
+  cfg["model_cfg"]["vision_cfg"]["ls_init_value"] = 1e-4;  // layer scale the weights do not have
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.vision_cfg.ls_init_value") &&
+                               Catch::Contains("ls_1.gamma"));
   cfg = j.at("open_clip_config");
-  cfg["model_cfg"]["text_cfg"]["pool_type"] = "last";
+  cfg["model_cfg"]["text_cfg"]["pool_type"] = "none";  // every token: not one text embedding
   CHECK_THAT(refused(cfg), Catch::Contains("text_cfg.pool_type") && Catch::Contains("argmax"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["text_cfg"]["norm_kwargs"] = {{"elementwise_affine", false}};
+  CHECK_THAT(refused(cfg), Catch::Contains("text_cfg.norm_kwargs"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["text_cfg"]["proj_bias"] = true;  // the weights' projection is a matrix
+  CHECK_THAT(refused(cfg), Catch::Contains("text_cfg.proj_bias"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["init_logit_bias"] = -10;  // the weights have no logit_bias
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.init_logit_bias"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["custom_text"] = true;  // the weights' text tower is CLIP's
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.custom_text"));
   cfg = j.at("open_clip_config");
   cfg["model_cfg"]["vision_cfg"]["head_width"] = 96;  // 1280 / 96 is not whole
   CHECK_THAT(refused(cfg), Catch::Contains("head_width"));
@@ -444,8 +481,7 @@ TEST_CASE("the built-in open_clip table agrees with open_clip's configs and tags
   CHECK(open_clip_model_cfg("ViT-B-32", "openai").at("quick_gelu") == true);
   CHECK(open_clip_model_cfg("ViT-B-32", "laion2b_s34b_b79k").at("quick_gelu") == false);
   CHECK(open_clip_unsupported(open_clip_model_cfg("ViT-H-14")).empty());
-  CHECK_THAT(open_clip_unsupported(open_clip_model_cfg("ViT-M-16-alt")),
-             Catch::Contains("ls_init_value"));
+  CHECK(open_clip_unsupported(open_clip_model_cfg("ViT-M-16-alt")).empty());  // layer scale
 }
 
 TEST_CASE("a config.json clipbench cannot read is refused, never taken for no config", "[unit]") {
@@ -528,4 +564,151 @@ TEST_CASE("--model with a config beside the weights: both must describe the same
   dir.write("open_clip_config.json", cfg.dump());
   CHECK_THAT(resolve_error(ck, {"ViT-B-32", "laion2b_s34b_b79k"}),
              Catch::Contains("preprocess_cfg.resize_mode"));
+}
+
+namespace {
+
+// The SigLIP entries: a timm ViT with the MAP head (`visual.trunk.*`) and open_clip's bidirectional
+// CustomTextCLIP text tower (`text.*`, Linear projection with bias, pool "last", eps 1e-6).
+void check_siglip_config(const CLIPConfig& c, const nlohmann::json& j) {
+  const auto& t = j.at("derived").at("text");
+  CHECK(c.vision_layout == VisionLayout::kTimmViT);
+  CHECK(c.text_layout == TextLayout::kCustomText);
+  CHECK(c.logit_bias);
+  CHECK(c.text_proj_bias);
+  CHECK_FALSE(c.text_causal);
+  CHECK(c.text_pool == TextPool::kLast);
+  CHECK(c.text_ln_eps == t.at("ln_eps").get<double>());
+  CHECK(c.vision_ln_eps == 1e-6);
+  CHECK(c.transformer_heads == t.at("heads").get<int64_t>());
+  CHECK(c.transformer_mlp_width == t.at("mlp_width").get<int64_t>());
+  CHECK(c.text_act == Activation::kGelu);  // derived: "GELU(none)"
+  const auto& timm = timm_model(j.at("derived").at("vision").at("timm_model").get<std::string>());
+  CHECK(c.vision_heads() == timm.at("num_heads").get<int64_t>());
+  CHECK(c.vision_act == Activation::kGelu);
+}
+
+}  // namespace
+
+TEST_CASE("SigLIP: a timm ViT with the MAP head and the bidirectional text tower match open_clip",
+          "[parity]") {
+  for (const std::string entry : {"ViT-B-16-SigLIP", "ViT-SO400M-14-SigLIP"}) {
+    CAPTURE(entry);
+    const auto j = entry_json(entry);
+    TempDir dir;
+    dir.write("open_clip_config.json", j.at("open_clip_config").dump());
+    ResolvedArchitecture arch;
+    CLIP model{nullptr};
+    {
+      const Checkpoint ck = formula_checkpoint(j, dir.path(), "open_clip_model.safetensors");
+      model = build_model(ck, &arch);
+    }
+    CHECK(arch.open_clip_name == entry + ":webli");
+    check_siglip_config(model->config(), j);
+    CHECK(model->logit_bias.item<double>() == Approx(j.at("logit_bias").get<double>()));
+    // SigLIP's transform: squash to n x n, bicubic, mean = std = 0.5.
+    CHECK(arch.preprocess.resize_mode == ResizeMode::kSquash);
+    CHECK(arch.preprocess.normalization.mean == std::array<float, 3>{0.5f, 0.5f, 0.5f});
+    // Its SentencePiece tokenizer is named, with open_clip's HFTokenizer arguments (read from the
+    // weights' folder by harness::load_text_tokenizer).
+    CHECK_THAT(arch.tokenizer, Catch::Contains("hf_tokenizer_name") &&
+                                   Catch::Contains("timm/ViT-B-16-SigLIP") &&
+                                   Catch::Contains("canonicalize"));
+    CHECK(arch.hf_tokenizer.name == "timm/ViT-B-16-SigLIP");
+    CHECK(arch.hf_tokenizer.clean == "canonicalize");
+    CHECK_FALSE(arch.hf_tokenizer.strip_sep_token);
+    CHECK(arch.hf_tokenizer.unsupported.empty());
+    check_features(model, j, entry + " (open_clip_config.json)");
+    // --model NAME --pretrained TAG on a bare state dict: the same architecture and pixels.
+    TempDir bare;
+    const auto by_name = resolve_architecture(shapes_checkpoint(j, bare.path()), {entry, "webli"});
+    CHECK(by_name.config == arch.config);
+    CHECK(by_name.preprocess == arch.preprocess);
+  }
+}
+
+TEST_CASE("SigLIP from an open_clip hub folder (safetensors with open_clip's names)", "[parity]") {
+  const auto j = entry_json("ViT-B-16-SigLIP");
+  TempDir dir;
+  dir.write("open_clip_config.json", j.at("open_clip_config").dump());
+  write_safetensors(dir.file("open_clip_model.safetensors"),
+                    test::formula_state_dict(j.at("state_dict_shapes"), test::Fill::kSplitmix64));
+  ResolvedArchitecture arch;
+  CLIP model = build_model(read_checkpoint(dir.path()), &arch);
+  CHECK(arch.source_path == dir.file("open_clip_config.json"));
+  check_features(model, j, "ViT-B-16-SigLIP (open_clip hub folder)");
+}
+
+TEST_CASE("SigLIP weights without a config, or with one clipbench cannot follow, are refused",
+          "[unit]") {
+  const auto j = entry_json("ViT-B-16-SigLIP");
+  TempDir dir;
+  const Checkpoint ck = shapes_checkpoint(j, dir.path());
+  // Bare: the timm tower's heads and activation cannot be read from the weights.
+  CHECK_THAT(resolve_error(ck), Catch::Contains("timm-ViT-768/16@224") &&
+                                    Catch::Contains("--model") &&
+                                    Catch::Contains("open_clip_config.json"));
+  auto refused = [&](const nlohmann::json& cfg) {
+    dir.write("open_clip_config.json", cfg.dump());
+    return resolve_error(ck);
+  };
+  auto cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["timm_pool"] = "avg";
+  CHECK_THAT(refused(cfg), Catch::Contains("vision_cfg.timm_pool") && Catch::Contains("map"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["timm_proj"] = "linear";
+  CHECK_THAT(refused(cfg), Catch::Contains("vision_cfg.timm_proj"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["vision_cfg"]["timm_model_name"] = "convnext_base";
+  CHECK_THAT(refused(cfg),
+             Catch::Contains("convnext_base") && Catch::Contains("VisionTransformer"));
+  cfg = j.at("open_clip_config");  // open_clip's timm CLIP ViT: no patch bias, a class token
+  cfg["model_cfg"]["vision_cfg"]["timm_model_name"] = "vit_large_patch14_clip_224";
+  CHECK_THAT(refused(cfg), Catch::Contains("patch_embed_bias = false"));
+  cfg = j.at("open_clip_config");  // another SigLIP tower than the weights'
+  cfg["model_cfg"]["vision_cfg"]["timm_model_name"] = "vit_large_patch16_siglip_256";
+  CHECK_THAT(refused(cfg),
+             Catch::Contains("vit_large_patch16_siglip_256") && Catch::Contains("embed_dim 1024"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["text_cfg"].erase("no_causal_mask");  // causal text: open_clip's default
+  const auto causal = [&] {
+    dir.write("open_clip_config.json", cfg.dump());
+    return resolve_architecture(ck);
+  }();
+  CHECK(causal.config.text_causal);
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"]["text_cfg"]["act_kwargs"] = {{"approximate", "tanh"}};  // SigLIP2's
+  dir.write("open_clip_config.json", cfg.dump());
+  CHECK(resolve_architecture(ck).config.text_act == Activation::kGeluTanh);
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"].erase("init_logit_bias");
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.init_logit_bias"));
+  cfg = j.at("open_clip_config");
+  cfg["model_cfg"].erase("custom_text");
+  CHECK_THAT(refused(cfg), Catch::Contains("model_cfg.custom_text"));
+}
+
+TEST_CASE("the built-in timm table: SigLIP's towers are implemented, the others named", "[unit]") {
+  CHECK(timm_vit_unsupported(timm_model("vit_base_patch16_siglip_224")).empty());
+  CHECK(timm_vit_unsupported(timm_model("vit_so400m_patch14_siglip_224")).empty());
+  CHECK(timm_model("vit_so400m_patch14_siglip_224").at("mlp_hidden") == 4304);
+  CHECK(timm_model("vit_base_patch32_siglip_256").at("act") == "gelu_tanh");  // SigLIP2's
+  CHECK_THAT(timm_vit_unsupported(timm_model("vitamin_small_224")),
+             Catch::Contains("patch_embed_type") || Catch::Contains("mlp_type"));
+  CHECK_THAT(timm_vit_unsupported(timm_model("vit_medium_patch16_gap_256")),
+             Catch::Contains("global_pool") || Catch::Contains("layer_scale"));
+  CHECK_THROWS_AS(timm_model("convnext_base"), RegistryError);
+  CHECK_THROWS_WITH(timm_model("vit_base_patch16_siglip_22"),
+                    Catch::Contains("vit_base_patch16_siglip_224"));
+  // Every SigLIP config of open_clip's table names a tower the table has (SigLIP2's towers too).
+  int siglip = 0;
+  for (const auto& name : open_clip_model_names()) {
+    const auto cfg = open_clip_model_cfg(name);
+    const auto& v = cfg.at("vision_cfg");
+    if (!v.contains("timm_model_name") || name.find("SigLIP") == std::string::npos) continue;
+    CAPTURE(name);
+    CHECK(timm_vit_unsupported(timm_model(v.at("timm_model_name").get<std::string>())).empty());
+    ++siglip;
+  }
+  CHECK(siglip == 26);
 }

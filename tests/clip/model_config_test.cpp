@@ -199,3 +199,69 @@ TEST_CASE("config_from_json rejects missing, mistyped and inconsistent fields", 
   CHECK(message_of<Error>([&] { config_from_json(bad); }).find("transformer_heads 3") !=
         std::string::npos);
 }
+
+TEST_CASE("infer_config reads open_clip's timm / CustomTextCLIP layouts and CLIPA's missing ln_pre",
+          "[unit]") {
+  const auto siglip = test::read_json_file(test::fixture("models/open_clip/ViT-B-16-SigLIP.json"));
+  const CLIPConfig s = infer_config(shapes_only(siglip.at("state_dict_shapes")));
+  CHECK(s.vision_layout == VisionLayout::kTimmViT);
+  CHECK(s.text_layout == TextLayout::kCustomText);
+  CHECK(s.vision_width == 768);
+  CHECK(s.vision_patch_size == 16);
+  CHECK(s.image_resolution == 224);  // 16 * sqrt(196): no class token
+  CHECK(s.vision_layers == std::vector<int64_t>{12});
+  CHECK(s.vision_mlp_width == 3072);
+  CHECK(s.embed_dim == 768);  // rows of text.text_projection.weight (a Linear)
+  CHECK(s.context_length == 64);
+  CHECK(s.vocab_size == 32000);
+  CHECK(s.text_proj_bias);
+  CHECK(s.logit_bias);
+  const auto clipa = test::read_json_file(test::fixture("models/open_clip/ViT-L-14-CLIPA-L2.json"));
+  const CLIPConfig c = infer_config(shapes_only(clipa.at("state_dict_shapes")));
+  CHECK_FALSE(c.vision_ln_pre);
+  CHECK(c.vision_layout == VisionLayout::kOpenAI);
+  CHECK(c.text_layout == TextLayout::kOpenAI);
+  CHECK_FALSE(c.logit_bias);
+  // A pos_embed that is not [1, g * g, W] is named.
+  auto sd = shapes_only(siglip.at("state_dict_shapes"));
+  sd["visual.trunk.pos_embed"] = torch::zeros({1, 197, 768});
+  CHECK_THROWS_AS(infer_config(sd), ShapeMismatchError);
+  CHECK_THROWS_WITH(infer_config(sd), Catch::Contains("visual.trunk.pos_embed"));
+}
+
+TEST_CASE("CLIPConfig's open_clip options survive the JSON form and are validated", "[unit]") {
+  const auto siglip = test::read_json_file(test::fixture("models/open_clip/ViT-B-16-SigLIP.json"));
+  CLIPConfig s = infer_config(shapes_only(siglip.at("state_dict_shapes")));
+  s.vision_act = s.text_act = Activation::kGeluTanh;
+  s.vision_ln_eps = s.text_ln_eps = 1e-6;
+  s.text_causal = false;
+  s.text_pool = TextPool::kLast;
+  s.vision_head_width = 64;
+  const auto j = to_json(s);
+  CHECK(j.at("vision_layout") == "timm_vit");
+  CHECK(j.at("text_layout") == "custom_text");
+  CHECK(j.at("text_pool") == "last");
+  CHECK(j.at("text_causal") == false);
+  CHECK(config_from_json(j) == s);
+  CLIPConfig c = config_from_json(j);
+  c.text_pool = TextPool::kEos;
+  c.text_eos_id = 5;
+  CHECK(config_from_json(to_json(c)) == c);
+  CHECK(to_json(c).at("text_eos_id") == 5);
+  // CLIPA's vision options belong to open_clip's own ViT, not to a timm tower.
+  auto bad = j;
+  bad["vision_pool"] = "avg";
+  CHECK_THROWS_WITH(config_from_json(bad), Catch::Contains("vision_pool"));
+  bad = j;
+  bad["text_pool"] = "mean";
+  CHECK_THROWS_WITH(config_from_json(bad), Catch::Contains("text_pool"));
+  bad = j;
+  bad["text_ln_eps"] = 0;
+  CHECK_THROWS_WITH(config_from_json(bad), Catch::Contains("eps"));
+  // Defaults are openai/CLIP's: none of the new fields appear for a released architecture.
+  const auto full = test::read_json_file(test::fixture("models/full/ViT-B-32.json"));
+  const auto openai = to_json(infer_config(shapes_only(full.at("state_dict_shapes"))));
+  for (const char* key : {"vision_layout", "text_layout", "vision_ln_eps", "text_ln_eps",
+                          "text_causal", "text_pool", "logit_bias", "vision_ln_pre"})
+    CHECK_FALSE(openai.contains(key));
+}

@@ -269,9 +269,10 @@ TEST_CASE("clipbench models lists open_clip's configs; --model names are checked
   for (const auto& m : models) by_name[m["model"].get<std::string>()] = m;
   REQUIRE(by_name.count("ViT-H-14") == 1);
   CHECK(by_name["ViT-H-14"]["supported"] == true);
-  CHECK(by_name["ViT-M-16-alt"]["supported"] == false);
-  CHECK_THAT(by_name["ViT-M-16-alt"]["unsupported"].get<std::string>(),
-             Catch::Contains("ls_init_value"));
+  CHECK(by_name["ViT-M-16-alt"]["supported"] == true);  // layer scale
+  CHECK(by_name["coca_ViT-B-32"]["supported"] == false);
+  CHECK_THAT(by_name["coca_ViT-B-32"]["unsupported"].get<std::string>(),
+             Catch::Contains("multimodal_cfg"));
   bool openai_quick = false;
   for (const auto& t : by_name["ViT-B-32"]["pretrained"])
     if (t["tag"] == "openai") openai_quick = t["quick_gelu"] == true;

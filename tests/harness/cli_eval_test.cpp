@@ -230,14 +230,13 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
   // An open_clip model clipbench does not implement is refused when the suite is read, not when
   // its job runs.
   auto unsupported = suite;
-  unsupported["checkpoints"][0]["model"] = "ViT-L-14-CLIPA";  // final_ln_after_pool
-  unsupported["checkpoints"][0]["pretrained"] = "datacomp1b";
+  unsupported["checkpoints"][0]["model"] = "coca_ViT-B-32";  // CoCa's multimodal decoder
+  unsupported["checkpoints"][0]["pretrained"] = "laion2b_s13b_b90k";
   std::ofstream(dir.file("unsupported.json")) << unsupported.dump(1);
   const auto refused =
       run_command(clipbench_exe() + " run --suite " + dir.file("unsupported.json") + " 2>&1");
   CHECK(refused.exit_code == 2);
-  CHECK_THAT(refused.out,
-             Catch::Contains("unsupported.json") && Catch::Contains("final_ln_after_pool"));
+  CHECK_THAT(refused.out, Catch::Contains("unsupported.json") && Catch::Contains("multimodal_cfg"));
 }
 
 namespace {
