@@ -116,6 +116,21 @@ int64_t image_size_of(const ConfigReader& r, const std::string& key) {
 }
 
 // open_clip's `mlp_ratio` (float) gives int(width * mlp_ratio) hidden units.
+// A tower's `ls_init_value` (layer scale) must be set exactly when the weights have `key`; the
+// fact `fact` says so.
+void check_layer_scale(const ConfigReader& r, bool weights_have, const std::string& key,
+                       const std::string& fact, const std::string& file,
+                       std::vector<ArchitectureFact>& facts) {
+  const bool ls = r.has("ls_init_value");
+  if (ls != weights_have)
+    r.fail("ls_init_value", fmt::format("is {}, but the weights {} '{}'",
+                                        ls ? r.at("ls_init_value").dump() : "absent",
+                                        weights_have ? "have" : "have no", key));
+  if (ls)
+    facts.push_back({fact, "ls_1 / ls_2 (gamma read from the weights)",
+                     fmt::format("{} ({})", r.path("ls_init_value"), file)});
+}
+
 void expect_mlp_ratio(const ConfigReader& r, int64_t width, int64_t mlp_width,
                       const std::string& shape_key) {
   if (!r.has("mlp_ratio")) {
@@ -465,15 +480,8 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
            vision_pool_name(c.vision_pool) +
                (c.vision_final_ln_after_pool ? ", ln_post after pooling" : ""),
            fmt::format("{} / {} ({})", v.path("pool_type"), v.path("final_ln_after_pool"), file)});
-    const bool ls = v.has("ls_init_value") && !v.at("ls_init_value").is_null();
-    if (ls != c.vision_layer_scale)
-      v.fail("ls_init_value",
-             fmt::format("is {}, but the weights {} 'visual.transformer.resblocks.0.ls_1.gamma'",
-                         ls ? v.at("ls_init_value").dump() : "absent",
-                         c.vision_layer_scale ? "have" : "have no"));
-    if (ls)
-      facts.push_back({"vision_layer_scale", "ls_1 / ls_2 (gamma read from the weights)",
-                       fmt::format("{} ({})", v.path("ls_init_value"), file)});
+    check_layer_scale(v, c.vision_layer_scale, "visual.transformer.resblocks.0.ls_1.gamma",
+                      "vision_layer_scale", file, facts);
   } else {
     for (const char* key : {"no_ln_pre", "pool_type", "final_ln_after_pool", "ls_init_value"})
       if (v.has(key) && v.at(key) != json(false) && v.at(key) != json("tok"))
@@ -511,17 +519,11 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
   if (c.text_pool == TextPool::kEos && (c.text_eos_id < 0 || c.text_eos_id >= c.vocab_size))
     t.fail("eos_id", fmt::format("is {}: not a token id of the {}-token vocabulary", c.text_eos_id,
                                  c.vocab_size));
-  {
-    const bool ls = t.has("ls_init_value") && !t.at("ls_init_value").is_null();
-    if (ls != c.text_layer_scale)
-      t.fail("ls_init_value",
-             fmt::format("is {}, but the weights {} a text '...transformer.resblocks.0.ls_1.gamma'",
-                         ls ? t.at("ls_init_value").dump() : "absent",
-                         c.text_layer_scale ? "have" : "have no"));
-    if (ls)
-      facts.push_back({"text_layer_scale", "ls_1 / ls_2 (gamma read from the weights)",
-                       fmt::format("{} ({})", t.path("ls_init_value"), file)});
-  }
+  check_layer_scale(t, c.text_layer_scale,
+                    c.text_layout == TextLayout::kCustomText
+                        ? "text.transformer.resblocks.0.ls_1.gamma"
+                        : "transformer.resblocks.0.ls_1.gamma",
+                    "text_layer_scale", file, facts);
   if (t.has("norm_kwargs") && t.at("norm_kwargs").contains("eps"))
     c.text_ln_eps = t.at("norm_kwargs").at("eps").get<double>();
   if (t.has("act_kwargs") && t.at("act_kwargs").value("approximate", "none") == "tanh")
