@@ -16,8 +16,7 @@ namespace {
 namespace nn = torch::nn;
 
 nn::Conv2d conv(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padding) {
-  return nn::Conv2d(
-      nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
+  return nn::Conv2d(nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
 }
 
 nn::Sequential make_layer(int64_t& inplanes, int64_t planes, int64_t blocks, int64_t stride) {
@@ -41,8 +40,8 @@ TorchvisionBottleneckImpl::TorchvisionBottleneckImpl(int64_t inplanes, int64_t p
   conv3 = register_module("conv3", conv(planes, out, 1, 1, 0));
   bn3 = register_module("bn3", nn::BatchNorm2d(out));
   if (stride != 1 || inplanes != out)
-    downsample = register_module("downsample",
-                                 nn::Sequential(conv(inplanes, out, 1, stride, 0), nn::BatchNorm2d(out)));
+    downsample = register_module(
+        "downsample", nn::Sequential(conv(inplanes, out, 1, stride, 0), nn::BatchNorm2d(out)));
 }
 
 torch::Tensor TorchvisionBottleneckImpl::forward(const torch::Tensor& x) {
@@ -78,7 +77,8 @@ torch::Tensor ResNet50Impl::forward(const torch::Tensor& images) { return fc(fea
 ResNet50 build_resnet50(const StateDict& state_dict, const std::string& source) {
   StateDict sd;
   bool all_prefixed = !state_dict.empty();
-  for (const auto& kv : state_dict) all_prefixed = all_prefixed && kv.first.rfind("module.", 0) == 0;
+  for (const auto& kv : state_dict)
+    all_prefixed = all_prefixed && kv.first.rfind("module.", 0) == 0;
   for (const auto& kv : state_dict) sd[all_prefixed ? kv.first.substr(7) : kv.first] = kv.second;
   auto fc = sd.find("fc.weight");
   if (fc == sd.end() || fc->second.dim() != 2)
@@ -91,13 +91,13 @@ ResNet50 build_resnet50(const StateDict& state_dict, const std::string& source) 
 }
 
 ResNet50 load_resnet50(const std::string& path) {
-  const StateDict sd = looks_like_safetensors(path) ? read_safetensors(path).tensors
-                                                    : read_torch_save(path);
+  const StateDict sd =
+      looks_like_safetensors(path) ? read_safetensors(path).tensors : read_torch_save(path);
   return build_resnet50(sd, path);
 }
 
-torch::Tensor preprocess_for_resnet50(const Image& image) {
-  return preprocess_image(image, kResNet50Resolution, Normalization::imagenet());
+ImagePreprocess resnet50_preprocess() {
+  return ImagePreprocess::clip(kResNet50Resolution, Normalization::imagenet());
 }
 
 }  // namespace clipbench::baselines

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "clip/image.h"
+#include "clip/preprocess.h"
 #include "clip/state_dict.h"
 
 namespace clipbench::baselines {
@@ -35,7 +36,7 @@ TORCH_MODULE(TorchvisionBottleneck);
 // state-dict keys (`conv1.weight`, `bn1.running_mean`, `layer1.0.downsample.0.weight`,
 // `fc.weight`, `*.num_batches_tracked`), 320 of them for 1000 classes.
 // Inputs are float32 [B, 3, H, W] images normalized with ImageNet's mean / std (see
-// preprocess_for_resnet50); H, W >= 32 (224 for the released weights).
+// resnet50_preprocess); H, W >= 32 (224 for the released weights).
 class ResNet50Impl : public torch::nn::Module {
  public:
   explicit ResNet50Impl(int64_t num_classes = 1000);
@@ -66,7 +67,7 @@ ResNet50 build_resnet50(const StateDict& state_dict, const std::string& source);
 ResNet50 load_resnet50(const std::string& path);
 
 // The baseline's preprocessing: CLIP's reference transform (Resize(224, BICUBIC), CenterCrop(224),
-// RGB; clip/preprocess.h) with ImageNet's mean / std. Returns float32 [3, 224, 224].
-torch::Tensor preprocess_for_resnet50(const Image& image);
+// RGB; clip/preprocess.h) with ImageNet's mean / std, giving float32 [3, 224, 224] per image.
+ImagePreprocess resnet50_preprocess();
 
 }  // namespace clipbench::baselines

@@ -21,7 +21,7 @@
 #include "datasets/format_registry.h"
 #include "harness/cli_commands.h"
 #include "harness/cli_common.h"
-#include "harness/embed_dataset.h"
+#include "harness/encode_split.h"
 #include "harness/loaded_model.h"
 
 namespace clipbench::cli {
@@ -124,22 +124,28 @@ nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const
   spdlog::info("{} {} of {}: {} images, batch {}, {} decode threads, {} intra-op threads",
                o.dataset_format, o.split, o.dataset_root, dataset->size(), o.loader.batch_size,
                o.loader.threads, torch::get_num_threads());
-  harness::LoaderOptions loader = o.loader;
-  loader.preprocess = preprocess;
-  const harness::DatasetFeatures f = harness::embed_dataset(
-      model, *dataset, loader, fmt::format("embed {}", o.split), !o.cpu_decode);
-  for (const auto& name : f.skipped_names) spdlog::warn("skipped unreadable image: {}", name);
-  const int64_t n = f.features.size(0);
+  if (preprocess.size != model->config().image_resolution)
+    throw Error(fmt::format("embed: preprocessing to {0} x {0}, but the model takes {1} x {1}",
+                            preprocess.size, model->config().image_resolution));
+  harness::EncodeOptions eo;
+  eo.loader = o.loader;
+  eo.loader.preprocess = preprocess;
+  eo.device = model->device();
+  eo.gpu_decode = !o.cpu_decode;
+  eo.progress_label = fmt::format("embed {}", o.split);
+  const harness::EncodedSplit f = harness::encode_split(
+      [&model](const at::Tensor& images) { return model->encode_image(images); }, *dataset, eo);
+  const int64_t n = f.rows.size(0);
   spdlog::info("{} images in {:.3f} s: {:.1f} images/s", n, f.seconds, f.images_per_second);
   write_safetensors(o.features_out,
-                    {{"image_features", f.features}, {"indices", f.indices}, {"labels", f.labels}});
+                    {{"image_features", f.rows}, {"indices", f.indices}, {"labels", f.labels}});
   nlohmann::json s;
   s["dataset_format"] = o.dataset_format;
   s["dataset_root"] = o.dataset_root;
   s["split"] = o.split;
   s["images"] = n;
   s["skipped"] = f.skipped;
-  s["embed_dim"] = f.features.size(1);
+  s["embed_dim"] = f.rows.size(1);
   s["features_out"] = o.features_out;
   s["seconds"] = f.seconds;
   s["images_per_second"] = f.images_per_second;
@@ -147,9 +153,7 @@ nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const
   s["decode_threads"] = o.loader.threads;
   s["prefetch"] = o.loader.prefetch;
   s["intra_op_threads"] = torch::get_num_threads();
-  s["pipeline"] = o.device == "cuda" && !o.cpu_decode && harness::gpu_pipeline_built()
-                      ? "nvjpeg+gpu-preprocess"
-                      : "cpu-decode";
+  s["pipeline"] = f.pipeline;
   return s;
 }
 

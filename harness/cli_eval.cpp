@@ -24,10 +24,12 @@ struct EvalCommand {
   harness::ZeroShotOptions options;
   std::vector<std::string> modes = {"raw", "single", "ensemble"};
   double dist_timeout = harness::kDefaultDistributedTimeout.count();  // seconds
+  bool cpu_decode = false;  // with --device cuda: the CPU loader instead of nvJPEG + GPU kernels
 };
 
 void run_eval(EvalCommand& c) {
   c.options.modes = harness::parse_prompt_modes(c.modes);
+  c.options.gpu_decode = !c.cpu_decode;
   const auto ids = harness::parse_dataset_ids(c.datasets);
   // An unknown name, or fp16 on the CPU, fails before the checkpoint is read and hashed.
   if (c.device == "cpu" && !precision_named(c.precision).cpu_supported)
@@ -91,6 +93,10 @@ void add_eval_command(CLI::App& app) {
   cmd->add_option("--device", c->device, "cpu or cuda")
       ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
+  cmd->add_flag(
+      "--cpu-decode", c->cpu_decode,
+      "With --device cuda: decode and preprocess on the CPU (the batch loader) instead of "
+      "nvJPEG + GPU kernels");
   cmd->add_option("--precision", c->precision,
                   "Encoder weights and activations: fp32, fp16 (CUDA only) or bf16; LayerNorm, "
                   "softmax and the returned features / logits stay fp32. A precision other than "

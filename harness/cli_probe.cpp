@@ -24,7 +24,7 @@ namespace clipbench::cli {
 namespace {
 
 struct ProbeCommand {
-  std::string checkpoint, resnet50, name;
+  std::string checkpoint, resnet50, name, device = "cpu";
   ArchitectureRequest architecture;
   std::vector<std::string> datasets;
   std::vector<int> shots;  // empty: the full probe
@@ -43,12 +43,16 @@ void run_probe(ProbeCommand& c) {
   const auto group = harness::join_process_group(
       ctx, std::chrono::milliseconds(static_cast<int64_t>(c.dist_timeout * 1000)));
   c.options.group = group.get();
+  // Each rank on its own GPU (LOCAL_RANK) under torchrun; the record names the device.
+  const at::Device device = harness::parse_device(harness::rank_device(c.device, ctx));
+  c.options.device = device.is_cuda() ? fmt::format("cuda:{}", device.index()) : "cpu";
   harness::FeatureExtractor fx;
   if (!c.checkpoint.empty()) {
     const Checkpoint ck = read_checkpoint(c.checkpoint);
     ResolvedArchitecture architecture;
     CLIP model = build_model(ck, &architecture, c.architecture);
     if (!architecture.note.empty()) spdlog::info("{}", architecture.note);
+    model->to(device);
     const std::string name = harness::model_name(architecture, c.name);
     fx = harness::clip_feature_extractor(
         model, name, harness::model_identity_hash(harness::sha256_path(c.checkpoint), architecture),
@@ -56,15 +60,16 @@ void run_probe(ProbeCommand& c) {
     c.options.checkpoint = c.checkpoint;
   } else {
     baselines::ResNet50 net = baselines::load_resnet50(c.resnet50);
+    net->to(device);
     fx.name = c.name.empty() ? "ResNet-50" : c.name;
     fx.hash = harness::sha256_path(c.resnet50);
-    fx.preprocess =
-        ImagePreprocess::clip(baselines::kResNet50Resolution, Normalization::imagenet());
+    fx.preprocess = baselines::resnet50_preprocess();
     fx.preprocessing = fmt::format("imagenet-bicubic-{}", fx.preprocess.size);
-    fx.encode = [net](const at::Tensor& images) mutable {
+    fx.encode = [net, device](const at::Tensor& images) mutable {
       torch::NoGradGuard no_grad;
-      return net->features(images);
+      return net->features(images.to(device));
     };
+    fx.device = device;
     c.options.checkpoint = c.resnet50;
   }
   c.options.model = fx.name;
@@ -129,6 +134,10 @@ void add_probe_command(CLI::App& app) {
                   "Data-parallel runs (RANK/WORLD_SIZE or SLURM_PROCID/SLURM_NTASKS, see "
                   "docs/cluster.md): seconds a rank waits for the others at each exchange")
       ->check(CLI::Range(0.001, 1e6))
+      ->capture_default_str();
+  cmd->add_option("--device", c->device,
+                  "cpu or cuda; with cuda, JPEGs are decoded by nvJPEG and preprocessed on the GPU")
+      ->check(CLI::IsMember({"cpu", "cuda"}))
       ->capture_default_str();
   cmd->add_option("--model-name", c->name, "Name of the model in the records and the report");
   cmd->add_option("--out", c->options.out_dir,

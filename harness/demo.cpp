@@ -16,8 +16,8 @@
 #include "clip/tokenizer.h"
 #include "datasets/catalogue.h"
 #include "datasets/prompts.h"
-#include "harness/batch_loader.h"
 #include "harness/cli_common.h"
+#include "harness/encode_split.h"
 #include "harness/loaded_model.h"
 #include "harness/sha256.h"
 #include "harness/zero_shot_eval.h"
@@ -108,22 +108,17 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
 
 // Image features [N, D] (float32, un-normalised, as CLIP's linear probes use them) and labels of
 // the first `limit` images of a split.
-std::pair<at::Tensor, at::Tensor> encode_split(LoadedModel& m, const DemoOptions& o,
-                                               const std::string& split, int64_t limit) {
+std::pair<at::Tensor, at::Tensor> split_features(LoadedModel& m, const DemoOptions& o,
+                                                 const std::string& split, int64_t limit) {
   const auto ds = datasets::open_dataset(kDataset, o.data_root, split);
-  LoaderOptions lo;
-  lo.batch_size = o.batch_size;
-  lo.preprocess = m.preprocess;
-  lo.limit = limit;
-  BatchLoader loader(*ds, lo);
-  std::vector<at::Tensor> feats;
-  std::vector<int64_t> labels;
-  torch::NoGradGuard no_grad;
-  while (auto b = loader.next()) {
-    feats.push_back(m.model->encode_image(b->images).to(torch::kFloat32).cpu());
-    labels.insert(labels.end(), b->labels.begin(), b->labels.end());
-  }
-  return {torch::cat(feats, 0), torch::tensor(labels, torch::kLong)};
+  EncodeOptions eo;
+  eo.loader.batch_size = o.batch_size;
+  eo.loader.preprocess = m.preprocess;
+  eo.loader.limit = limit;
+  eo.device = m.model->device();
+  const EncodedSplit encoded = encode_split(
+      [&m](const at::Tensor& images) { return m.model->encode_image(images); }, *ds, eo);
+  return {encoded.rows, encoded.labels};
 }
 
 // Pixels / 255 as [N, 784] float32 (the probe fixture's features) and labels.
@@ -230,9 +225,9 @@ std::string run_demo(const DemoOptions& o) {
   evaluate_zero_shot(m, kDataset, zs);
 
   const int64_t trainval = o.probe_train + o.probe_val;
-  const auto test_features = encode_split(m, o, "test", o.test_limit);
+  const auto test_features = split_features(m, o, "test", o.test_limit);
   probe_record(m.name, checkpoint, m.checkpoint_hash, "CLIP image features",
-               encode_split(m, o, "train", trainval), test_features, o,
+               split_features(m, o, "train", trainval), test_features, o,
                test_features.first.size(0));
   const auto test_pixels = pixel_split(o, "test", o.test_limit);
   probe_record("pixels", "", sha256_string("fashion_mnist raw pixels / 255"), "raw pixels",

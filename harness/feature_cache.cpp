@@ -6,15 +6,13 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <memory>
 
 #include "clip/errors.h"
 #include "clip/safetensors.h"
 #include "datasets/catalogue.h"
 #include "datasets/format_registry.h"
-#include "harness/progress.h"
+#include "harness/encode_split.h"
 #include "harness/sha256.h"
-#include "harness/shard_view.h"
 
 namespace clipbench::harness {
 
@@ -29,6 +27,7 @@ FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
   fx.hash = hash;
   fx.preprocess = preprocess;
   fx.preprocessing = preprocess.key();
+  fx.device = model->device();
   fx.encode = [model](const at::Tensor& images) mutable { return model->encode_image(images); };
   return fx;
 }
@@ -92,46 +91,19 @@ SplitFeatures extract_features(const FeatureExtractor& extractor, const std::str
                    out.cache_file);
     return out;
   }
-  loader.preprocess = extractor.preprocess;
-  loader.skip_unreadable = false;  // a probe's rows must match the split's labels
-  std::unique_ptr<ShardView> shard;
-  std::string label = what;
-  if (group) {
-    // Whole batches per rank, concatenated in rank order = the split's order.
-    const auto& ctx = group->context();
-    const ShardRange range = shard_range(n, loader.batch_size, ctx.rank, ctx.world_size);
-    shard = std::make_unique<ShardView>(*dataset, range);
-    loader.limit = 0;
-    label += fmt::format(" rank {}/{} [{}, {})", ctx.rank, ctx.world_size, range.begin, range.end);
-  }
-  BatchLoader batches(shard ? static_cast<const datasets::Dataset&>(*shard) : *dataset, loader);
-  Progress progress(label, batches.num_samples());
-  std::vector<at::Tensor> feats;
-  std::vector<int64_t> labels;
-  torch::NoGradGuard no_grad;
-  int64_t done = 0;
-  while (auto b = batches.next()) {
-    feats.push_back(extractor.encode(b->images).to(torch::kFloat32).cpu());
-    labels.insert(labels.end(), b->labels.begin(), b->labels.end());
-    done += b->images.size(0);
-    progress.update(done);
-  }
-  progress.finish();
-  at::Tensor local = feats.empty() ? torch::empty({0}, torch::kFloat32)
-                                   : torch::cat(feats, 0).contiguous().view({-1});
-  at::Tensor local_labels = torch::tensor(labels, torch::kLong);
-  if (group) {
-    const auto parts = group->gather_to_root(local, what);
-    const auto label_parts = group->gather_to_root(local_labels, what + " labels");
-    if (!root) return out;  // rank 0 holds the split's features
-    local = torch::cat(parts);
-    local_labels = torch::cat(label_parts);
-  }
-  if (local_labels.numel() != n || (n > 0 && local.numel() % n != 0))
-    throw Error(fmt::format("{}: {} feature values and {} labels for {} images", what,
-                            local.numel(), local_labels.numel(), n));
-  out.features = local.view({n, n > 0 ? local.numel() / n : 0});
-  out.labels = local_labels;
+  EncodeOptions eo;
+  eo.loader = loader;
+  eo.loader.preprocess = extractor.preprocess;
+  eo.loader.skip_unreadable = false;  // a probe's rows must match the split's labels
+  eo.device = extractor.device;
+  eo.progress_label = what;
+  eo.group = group;
+  EncodedSplit encoded = encode_split(extractor.encode, *dataset, eo);
+  if (!root) return out;  // rank 0 holds the split's features
+  if (encoded.labels.numel() != n)
+    throw Error(fmt::format("{}: {} rows encoded for {} images", what, encoded.labels.numel(), n));
+  out.features = encoded.rows;
+  out.labels = encoded.labels;
   std::error_code ec;
   fs::create_directories(cache_dir, ec);
   write_safetensors(out.cache_file, {{"features", out.features}, {"labels", out.labels}},

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <ATen/Tensor.h>
+#include <c10/core/Device.h>
 
 #include <functional>
 #include <string>
@@ -23,6 +24,9 @@ struct FeatureExtractor {
   ImagePreprocess preprocess = ImagePreprocess::clip(224);
   // float32 [B, 3, R, R] -> float [B, D] (CLIP: projected image features; ResNet-50: pooled).
   std::function<at::Tensor(const at::Tensor&)> encode;
+  // Where `encode` runs: a CUDA device takes encode_split's nvJPEG + GPU preprocessing pipeline
+  // (harness/encode_split.h), the CPU the BatchLoader.
+  c10::Device device = c10::kCPU;
 };
 
 // CLIP's image features (encode_image: the projected embedding, float [B, embed_dim]) of `model`

@@ -16,19 +16,12 @@
 #include "datasets/prompts.h"
 #include "harness/cli_common.h"
 #include "harness/distributed.h"
+#include "harness/encode_split.h"
 #include "harness/metrics.h"
-#include "harness/progress.h"
-#include "harness/shard_view.h"
 #include "harness/zero_shot.h"
 
 namespace clipbench::harness {
 namespace {
-
-// Rank 0's copy of a rank-ordered gather, concatenated (rank order = split order).
-at::Tensor gather_cat(ProcessGroup& group, const at::Tensor& local, const std::string& what) {
-  const auto parts = group.gather_to_root(local, what);
-  return parts.empty() ? at::Tensor() : torch::cat(parts);
-}
 
 // The class embeddings of one prompt mode, from the cache folder when present and well-formed
 // (shape [D, C], float32), else computed and stored there atomically (only by rank 0 of a
@@ -140,91 +133,43 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   for (auto& job : jobs)
     job.classifier = cached_classifier(m, prompts.classes, job.templates, job.hash, o);
 
-  LoaderOptions lo = o.loader;
-  lo.preprocess = m.preprocess;
-  std::string label = fmt::format("{} {} {}", m.name, dataset_id, split_label);
-  std::unique_ptr<ShardView> shard;
-  if (o.group) {
-    // Whole batches per rank: each rank encodes exactly the batches a single process would.
-    const auto& ctx = o.group->context();
-    int64_t total = static_cast<int64_t>(dataset->size());
-    if (lo.limit > 0) total = std::min(total, lo.limit);
-    const ShardRange range = shard_range(total, lo.batch_size, ctx.rank, ctx.world_size);
-    shard = std::make_unique<ShardView>(*dataset, range);
-    lo.limit = 0;
-    label += fmt::format(" rank {}/{} [{}, {})", ctx.rank, ctx.world_size, range.begin, range.end);
-  }
-  BatchLoader loader(shard ? static_cast<const datasets::Dataset&>(*shard) : *dataset, lo);
-  std::vector<int64_t> labels;
-  std::vector<std::vector<int8_t>> targets;
-  int64_t skipped = 0, done = 0;
-  Progress progress(label, loader.num_samples());
-  torch::NoGradGuard no_grad;
-  while (auto batch = loader.next()) {
-    skipped += batch->skipped;
-    for (const auto& name : batch->skipped_names)
-      spdlog::warn("skipped unreadable image: {}", name);
-    if (batch->images.size(0) > 0) {
-      const at::Tensor features = m.model->encode_image(batch->images);
-      for (auto& job : jobs) {
-        const at::Tensor logits = zero_shot_logits(features, job.classifier).cpu().contiguous();
-        const float* p = logits.data_ptr<float>();
-        job.scores.insert(job.scores.end(), p, p + logits.numel());
-      }
-      labels.insert(labels.end(), batch->labels.begin(), batch->labels.end());
-      for (auto& t : batch->targets) targets.push_back(std::move(t));
-    }
-    done += batch->images.size(0) + batch->skipped;
-    if (o.progress) progress.update(done);
-  }
-  if (o.progress) progress.finish();
-  if (o.group) {
-    // Gather every rank's rows on rank 0, in rank order (= the split's order).
-    const std::string what = fmt::format("{} {} {}", m.name, dataset_id, split_label);
-    std::vector<int8_t> flat_targets;
-    for (const auto& row : targets) {
-      if (dataset->multi_label() && static_cast<int64_t>(row.size()) != num_classes)
-        throw datasets::DatasetError(
-            fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
-                        split_label, row.size(), num_classes));
-      flat_targets.insert(flat_targets.end(), row.begin(), row.end());
-    }
-    const auto cpu_long = torch::TensorOptions().dtype(torch::kLong);
-    const at::Tensor all_labels =
-        gather_cat(*o.group, torch::tensor(labels, cpu_long), what + " labels");
-    const at::Tensor all_targets = gather_cat(
-        *o.group, torch::tensor(flat_targets, torch::TensorOptions().dtype(torch::kChar)),
-        what + " targets");
-    const at::Tensor all_skipped =
-        gather_cat(*o.group, torch::tensor({skipped}, cpu_long), what + " skipped");
-    for (auto& job : jobs) {
-      const at::Tensor all_scores = gather_cat(
-          *o.group, torch::tensor(job.scores, torch::TensorOptions().dtype(torch::kFloat)),
-          what + " " + job.mode + " scores");
-      if (!o.group->context().is_root()) continue;
-      const float* p = all_scores.data_ptr<float>();
-      job.scores.assign(p, p + all_scores.numel());
-    }
-    if (!o.group->context().is_root()) return outcome;  // rank 0 writes the records
-    const int64_t* l = all_labels.data_ptr<int64_t>();
-    labels.assign(l, l + all_labels.numel());
-    targets.clear();
-    if (dataset->multi_label()) {
-      if (all_targets.numel() != static_cast<int64_t>(labels.size()) * num_classes)
-        throw DistributedError(fmt::format("{}: gathered {} targets for {} samples of {} classes",
-                                           what, all_targets.numel(), labels.size(), num_classes));
-      const int8_t* t = all_targets.data_ptr<int8_t>();
-      for (int64_t i = 0; i < static_cast<int64_t>(labels.size()); ++i)
-        targets.emplace_back(t + i * num_classes, t + (i + 1) * num_classes);
-    }
-    skipped = all_skipped.sum().item<int64_t>();
-  }
+  EncodeOptions eo;
+  eo.loader = o.loader;
+  eo.loader.preprocess = m.preprocess;
+  eo.device = m.model->device();
+  eo.gpu_decode = o.gpu_decode;
+  eo.group = o.group;
+  if (o.progress) eo.progress_label = fmt::format("{} {} {}", m.name, dataset_id, split_label);
+  // Each batch's features are scored against every mode's classifier on the device; the rows are
+  // the modes' logits side by side ([B, modes x C]).
+  const EncodedSplit encoded = encode_split(
+      [&](const at::Tensor& images) {
+        const at::Tensor features = m.model->encode_image(images);
+        std::vector<at::Tensor> logits;
+        for (const auto& job : jobs) logits.push_back(zero_shot_logits(features, job.classifier));
+        return torch::cat(logits, 1);
+      },
+      *dataset, eo);
+  if (o.group && !o.group->context().is_root()) return outcome;  // rank 0 writes the records
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const int64_t n = static_cast<int64_t>(labels.size());
-  if (n == 0)
+  const int64_t n = encoded.rows.size(0);
+  const int64_t skipped = encoded.skipped;
+  if (encoded.rows.size(1) != num_classes * static_cast<int64_t>(jobs.size()))
+    throw Error(fmt::format("{} {}: {} logits per image for {} modes of {} classes", dataset_id,
+                            split_label, encoded.rows.size(1), jobs.size(), num_classes));
+  if (dataset->multi_label() && encoded.targets.size(1) != num_classes)
     throw datasets::DatasetError(
-        fmt::format("{} {}: no image could be scored", dataset_id, split_label));
+        fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
+                    split_label, encoded.targets.size(1), num_classes));
+  const std::vector<int64_t> labels(encoded.labels.data_ptr<int64_t>(),
+                                    encoded.labels.data_ptr<int64_t>() + n);
+  for (size_t k = 0; k < jobs.size(); ++k) {
+    const at::Tensor mode_logits =
+        encoded.rows.narrow(1, static_cast<int64_t>(k) * num_classes, num_classes).contiguous();
+    const float* p = mode_logits.data_ptr<float>();
+    jobs[k].scores.assign(p, p + mode_logits.numel());
+  }
 
   const nlohmann::json versions = cli::version_info();
   for (auto& job : jobs) {
@@ -235,13 +180,8 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
       MultiLabelTargets t;
       t.rows = n;
       t.cols = num_classes;
-      for (const auto& row : targets) {
-        if (static_cast<int64_t>(row.size()) != num_classes)
-          throw datasets::DatasetError(
-              fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
-                          split_label, row.size(), num_classes));
-        t.values.insert(t.values.end(), row.begin(), row.end());
-      }
+      const int8_t* v = encoded.targets.data_ptr<int8_t>();
+      t.values.assign(v, v + encoded.targets.numel());
       result = compute_metrics(info.metric, scores, t);
     } else {
       result = compute_metrics(info.metric, scores, labels);
@@ -257,8 +197,9 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     r.started_at = started;
     r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
     r.extra["source"] = dataset->source();
-    r.extra["batch_size"] = lo.batch_size;
-    r.extra["preprocessing"] = lo.preprocess.key();
+    r.extra["batch_size"] = eo.loader.batch_size;
+    r.extra["preprocessing"] = eo.loader.preprocess.key();
+    r.extra["pipeline"] = encoded.pipeline;
     if (o.group) r.extra["world_size"] = o.group->context().world_size;
     const std::string path = reports::write_record(o.out_dir, r);
     spdlog::info("{} {} {} {}: {} = {:.2f} (n = {}) -> {}", m.name, dataset_id, split_label,

@@ -15,15 +15,18 @@ namespace clipbench::harness {
 class ProcessGroup;
 
 struct ZeroShotOptions {
-  std::string data_root;        // folder holding the datasets (catalogue layouts)
-  std::string split;            // "" -> the catalogue's eval_split
+  std::string data_root;  // folder holding the datasets (catalogue layouts)
+  std::string split;      // "" -> the catalogue's eval_split
   std::vector<std::string> modes = {"raw", "single", "ensemble"};
-  LoaderOptions loader;         // batch size, threads, limit, skip_unreadable (resolution is set
-                                // from the model)
+  LoaderOptions loader;  // batch size, threads, limit, skip_unreadable (resolution is set
+                         // from the model)
   std::string out_dir = "results";  // records go to <out_dir>/<record_file_name>
   bool force = false;               // re-run modes whose record exists
   bool truncate = false;            // truncate prompts longer than the context length
   bool progress = true;
+  // With the model on a CUDA device: decode JPEGs with nvJPEG and preprocess on the GPU
+  // (harness/encode_split.h); false: the CPU loader.
+  bool gpu_decode = true;
   // Data parallel (harness/distributed.h): when set, this rank encodes only its shard_range of the
   // split (whole batches), rank 0 gathers every rank's scores, labels and skip counts, computes
   // the metrics and writes the records (identical to a single-process run); other ranks return

@@ -1,5 +1,4 @@
-// Fashion-MNIST idx files into memory (through the datasets library's mnist-idx adapter) and
-// captioning.
+// Captioning labelled images for the training demo.
 #include "train/demo_data.h"
 
 #include <fmt/format.h>
@@ -7,28 +6,8 @@
 #include <random>
 
 #include "clip/errors.h"
-#include "datasets/mnist_idx.h"
 
 namespace clipbench::train {
-
-LabelledImages read_idx_split(const std::string& dir, const std::string& split, int64_t limit) {
-  datasets::OpenRequest request;
-  request.dataset = "fashion_mnist";
-  request.root = dir;
-  request.split = split == "t10k" ? "test" : split;
-  const auto data = datasets::open_mnist_idx(request);
-  std::size_t n = data->size();
-  if (limit > 0) n = std::min<std::size_t>(n, static_cast<std::size_t>(limit));
-  LabelledImages out;
-  out.images.reserve(n);
-  out.labels.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    datasets::Sample sample = data->get(i);
-    out.images.push_back(std::move(*sample.pixels));
-    out.labels.push_back(sample.label);
-  }
-  return out;
-}
 
 InMemoryPairs caption_images(const LabelledImages& data,
                              const std::vector<std::string>& class_names,

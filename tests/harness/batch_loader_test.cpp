@@ -7,42 +7,12 @@
 #include "clip/errors.h"
 #include "datasets/format_registry.h"
 #include "tests/support/catch.h"
+#include "tests/support/synthetic_dataset.h"
 
 using namespace clipbench;
+using clipbench::test::SyntheticDataset;
 
 namespace {
-
-// N gray images whose pixel value is the index; sample `bad` (if any) is a corrupt JPEG and
-// sample `missing_label` fails in get().
-class SyntheticDataset : public datasets::Dataset {
- public:
-  SyntheticDataset(size_t n, int64_t bad = -1, int64_t failing = -1)
-      : n_(n), bad_(bad), failing_(failing), classes_{"even", "odd"} {}
-  size_t size() const override { return n_; }
-  datasets::Sample get(size_t i) const override {
-    if (static_cast<int64_t>(i) == failing_)
-      throw datasets::DatasetError("synthetic: annotation of sample " + std::to_string(i) +
-                                   " names a missing image");
-    datasets::Sample s;
-    s.name = "synthetic[" + std::to_string(i) + "]";
-    s.label = static_cast<int64_t>(i % 2);
-    if (static_cast<int64_t>(i) == bad_) {
-      s.encoded = {0xFF, 0xD8, 0xFF, 0xE0, 0x00};
-    } else {
-      Image img = Image::blank(8, 6, ImageMode::kL);
-      std::fill(img.data.begin(), img.data.end(), static_cast<uint8_t>(i));
-      s.pixels = img;
-    }
-    return s;
-  }
-  const std::vector<std::string>& classes() const override { return classes_; }
-  std::string source() const override { return "synthetic"; }
-
- private:
-  size_t n_;
-  int64_t bad_, failing_;
-  std::vector<std::string> classes_;
-};
 
 harness::LoaderOptions options(int64_t batch, int64_t threads) {
   harness::LoaderOptions o;

@@ -8,8 +8,10 @@
 #include <map>
 #include <thread>
 
+#include "harness/encode_split.h"
 #include "tests/support/catch.h"
 #include "tests/support/free_port.h"
+#include "tests/support/synthetic_dataset.h"
 
 using clipbench::harness::DistributedContext;
 using clipbench::harness::DistributedError;
@@ -186,6 +188,39 @@ TEST_CASE("Gloo gathers variable-length tensors on rank 0 over loopback", "[unit
   CHECK(torch::equal(got[1], torch::tensor({10.f, 11.f})));
   CHECK(others_got[1] == 0);
   CHECK(others_got[2] == 0);
+}
+
+TEST_CASE("encode_split over ranks gathers on rank 0 exactly what one process encodes", "[unit]") {
+  REQUIRE(clipbench::harness::distributed_available());
+  using clipbench::harness::EncodedSplit;
+  using clipbench::harness::EncodeOptions;
+  const clipbench::test::SyntheticDataset ds(23, /*bad=*/13);
+  const auto encoder = [](const at::Tensor& images) { return images.mean({2, 3}); };
+  for (int64_t limit : {int64_t{0}, int64_t{19}}) {
+    EncodeOptions o;
+    o.loader.batch_size = 4;
+    o.loader.threads = 1;
+    o.loader.limit = limit;
+    o.loader.skip_unreadable = true;
+    o.loader.preprocess = clipbench::ImagePreprocess::clip(4);
+    const EncodedSplit single = clipbench::harness::encode_split(encoder, ds, o);
+    for (int world : {2, 3}) {
+      std::vector<EncodedSplit> got(static_cast<size_t>(world));
+      on_ranks(world, std::chrono::seconds(30), [&](ProcessGroup& g) {
+        EncodeOptions mine = o;
+        mine.group = &g;
+        got[static_cast<size_t>(g.context().rank)] =
+            clipbench::harness::encode_split(encoder, ds, mine);
+      });
+      INFO("world " << world << ", limit " << limit);
+      CHECK(torch::equal(got[0].rows, single.rows));
+      CHECK(torch::equal(got[0].indices, single.indices));
+      CHECK(torch::equal(got[0].labels, single.labels));
+      CHECK(got[0].targets.sizes() == single.targets.sizes());
+      CHECK(got[0].skipped == 1);  // sample 13, on one rank's shard
+      for (int r = 1; r < world; ++r) CHECK_FALSE(got[static_cast<size_t>(r)].rows.defined());
+    }
+  }
 }
 
 TEST_CASE("ranks out of step or missing fail with a DistributedError instead of hanging",
