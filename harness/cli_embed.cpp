@@ -114,6 +114,35 @@ torch::Tensor read_text_ids(const std::string& spec, int64_t context_length, int
   return t;
 }
 
+// The factor of embed's logits: exp(logit_scale). openai/CLIP and open_clip clamp logit_scale to
+// [0, log 100] while training, so a CLIP checkpoint (no logit_bias) storing more holds something
+// else, most often the scale itself instead of its log (openai/CLIP #46): it is clamped at 100,
+// as training would have, with a warning naming the stored value (exp(100.0) would overflow the
+// logits to inf and the probabilities to NaN). SigLIP models (logit_bias) are trained without that
+// clamp (big_vision), so their exp(logit_scale) is used as stored, with a warning above 1000.
+// Throws Error for a non-finite stored value.
+double logits_scale(CLIP& model, const std::string& checkpoint) {
+  const double stored = model->logit_scale.item<double>();
+  if (!std::isfinite(stored))
+    throw CheckpointError(
+        fmt::format("{}: logit_scale is {}, expected a finite log scale", checkpoint, stored));
+  const double clamp = std::log(100.0);
+  if (!model->logit_bias.defined() && stored > clamp + 1e-4) {
+    spdlog::warn(
+        "{}: logit_scale {} is above log(100) = {:.4f}, the clamp CLIP's training keeps it under "
+        "(a scale stored as the scale rather than its log?); logits use exp(log 100) = 100",
+        checkpoint, stored, clamp);
+    return 100.0;
+  }
+  const double scale = std::exp(stored);
+  if (scale > 1000.0)
+    spdlog::warn(
+        "{}: logit_scale {} gives a logit scale of {:.4g}, far above trained models' "
+        "(about 100); a scale stored as the scale rather than its log?",
+        checkpoint, stored, scale);
+  return scale;
+}
+
 // --dataset-format: encodes the split, writes the features file, and returns the summary JSON.
 nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const EmbedOptions& o) {
   datasets::OpenRequest request;
@@ -234,8 +263,10 @@ void run_embed(const EmbedOptions& o) {
   if (image_features.defined() && text_features.defined()) {
     const auto img = image_features / image_features.norm(2, -1, true);
     const auto txt = text_features / text_features.norm(2, -1, true);
-    // open_clip's logits: exp(logit_scale) * cos, + logit_bias for SigLIP models.
-    auto logits = std::exp(model->logit_scale.item<double>()) * img.matmul(txt.t());
+    // open_clip's logits: exp(logit_scale) * cos, + logit_bias for SigLIP models, in float64.
+    const double scale = logits_scale(model, o.checkpoint);
+    j["logits_scale"] = scale;
+    auto logits = scale * img.to(torch::kDouble).matmul(txt.to(torch::kDouble).t());
     if (model->logit_bias.defined()) logits = logits + model->logit_bias.item<double>();
     j["logits_per_image"] = tensor_to_json(logits);
     // A readable summary on stderr: each image's softmax over the texts (zero-shot probabilities);

@@ -1,7 +1,8 @@
 // Tests for `clipbench embed --dataset-format` (a whole split through the batch loader, features
-// to safetensors), --precision and --device.
+// to safetensors), --precision and --device, and the logit scale of the logits.
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -130,4 +131,42 @@ TEST_CASE("embed --dataset-format, --precision and --device errors name the prob
   r = run_command(embed_split(ck, dir, "--device tpu 2>&1"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("tpu") != std::string::npos);
+}
+
+TEST_CASE("embed clamps a logit_scale stored as the scale at 100, warns, and never gives NaN",
+          "[unit]") {
+  // openai/CLIP #46: logit_scale = 100.0 (the scale, not its log) would make exp(100) * cos
+  // overflow to inf and the probabilities NaN.
+  clipbench::test::TempDir dir;
+  const std::string src = fixture("models/tiny-vit");
+  for (const char* f : {"config.json", "model.safetensors"})
+    fs::copy_file(src + "/" + f, dir.file(f));
+  const std::string images = " --image " + fixture("preprocess/p01_photo_jpeg.jpg");
+  const std::string texts = " --text 'a photo of a cat' --text 'a dog'";
+  const auto vocab =
+      " --vocab " + clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz");
+  auto r = run_command(clipbench_exe() + " embed --checkpoint " + dir.file("model.safetensors") +
+                       vocab + images + texts + " 2>/dev/null");
+  REQUIRE(r.exit_code == 0);
+  const auto good = nlohmann::json::parse(r.out);
+  const double stored = good["logit_scale"].get<double>();
+  REQUIRE(stored < std::log(100.0));
+  CHECK(good["logits_scale"].get<double>() == Approx(std::exp(stored)).epsilon(1e-12));
+
+  auto t = clipbench::read_safetensors(dir.file("model.safetensors")).tensors;
+  t["logit_scale"] = torch::full_like(t.at("logit_scale"), 100.0);
+  clipbench::write_safetensors(dir.file("model.safetensors"), t);
+  r = run_command(clipbench_exe() + " embed --checkpoint " + dir.file("model.safetensors") + vocab +
+                  images + texts + " 2>&1 >" + dir.file("out.json"));
+  REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("logit_scale 100 is above log(100)"));
+  std::ifstream in(dir.file("out.json"));
+  const auto j = nlohmann::json::parse(in);
+  CHECK(j["logit_scale"].get<double>() == 100.0);
+  CHECK(j["logits_scale"].get<double>() == 100.0);
+  // The same features as the good checkpoint's, so the logits are 100 / exp(stored) times its.
+  const torch::Tensor logits = json_rows(j["logits_per_image"]);
+  const torch::Tensor expected = json_rows(good["logits_per_image"]) * (100.0 / std::exp(stored));
+  CHECK(torch::isfinite(logits).all().item<bool>());
+  CHECK((logits - expected).abs().max().item<double>() < 1e-9);
 }
