@@ -558,6 +558,33 @@ void apply_open_clip_model_cfg(CLIPConfig& c, const json& model_cfg, const std::
                      from(top, "init_logit_bias", "")});
 }
 
+// transformers' CLIPTextTransformer pooling (modeling_clip.py, since PR #24777): text_config
+// eos_token_id 2 (the legacy default of configs converted before it) pools at the largest id, as
+// openai/CLIP does; any other id pools at each row's first eos_token_id, which differs from the
+// largest id once a tokenizer has added tokens above CLIP's end token (transformers #24650). An
+// absent eos_token_id is transformers' current default, 49407. Fails naming the key for an id
+// outside the vocabulary.
+void hf_text_pool(const ConfigReader& t, const std::string& file, CLIPConfig& c,
+                  std::vector<ArchitectureFact>& facts) {
+  const int64_t eos = t.integer_or("eos_token_id", 49407);
+  const std::string source = t.has("eos_token_id")
+                                 ? fmt::format("{} {} ({})", t.path("eos_token_id"), eos, file)
+                                 : fmt::format("{} absent: transformers' default 49407 ({})",
+                                               t.path("eos_token_id"), file);
+  if (eos == 2) {
+    c.text_pool = TextPool::kArgmax;
+    facts.push_back({"text_pool", "argmax", source + ", transformers' legacy rule for id 2"});
+    return;
+  }
+  if (eos < 0 || eos >= c.vocab_size)
+    t.fail("eos_token_id", fmt::format("is {}: not a token id of the {}-token vocabulary (set it "
+                                       "to the tokenizer's end token)",
+                                       eos, c.vocab_size));
+  c.text_pool = TextPool::kEos;
+  c.text_eos_id = eos;
+  facts.push_back({"text_pool", fmt::format("eos {}", eos), source});
+}
+
 // A Hugging Face CLIPModel config.json; absent fields take transformers' CLIPTextConfig /
 // CLIPVisionConfig defaults.
 void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
@@ -584,6 +611,7 @@ void apply_hf_config(CLIPConfig& c, const json& config, const std::string& file,
     if (std::string(tower.name) == "text_config") {
       t.expect("max_position_embeddings", c.context_length, "position_embedding rows");
       t.expect("vocab_size", c.vocab_size, "token_embedding rows");
+      hf_text_pool(t, file, c, facts);
     } else {
       t.expect("patch_size", c.vision_patch_size, "the patch size of patch_embedding");
       t.expect("image_size", c.image_resolution, "the positional embedding's resolution");

@@ -184,6 +184,67 @@ TEST_CASE("a Hugging Face config.json gives hidden_act and num_attention_heads",
   }
 }
 
+TEST_CASE("a Hugging Face text_config.eos_token_id pools as transformers does (failure report F4)",
+          "[parity]") {
+  auto j = entry_json("ViT-B-32");
+  auto resolve = [&](const nlohmann::json& hf) {
+    TempDir dir;
+    dir.write("config.json", hf.dump());
+    return resolve_architecture(
+        formula_checkpoint(j, dir.path(), "model.safetensors", "huggingface"));
+  };
+  auto fact = [](const ResolvedArchitecture& a, const std::string& name) {
+    for (const auto& f : a.facts)
+      if (f.fact == name) return f.value + " <- " + f.source;
+    return std::string("(none)");
+  };
+  auto hf = j.at("hf_clip_config");
+  REQUIRE(hf.at("text_config").at("eos_token_id") == 2);
+  auto a = resolve(hf);
+  CHECK(a.config.text_pool == TextPool::kArgmax);  // transformers' legacy rule for id 2
+  CHECK_THAT(fact(a, "text_pool"), Catch::Contains("argmax") && Catch::Contains("eos_token_id"));
+  hf["text_config"]["eos_token_id"] = 49407;
+  a = resolve(hf);
+  CHECK(a.config.text_pool == TextPool::kEos);
+  CHECK(a.config.text_eos_id == 49407);
+  hf["text_config"].erase("eos_token_id");
+  a = resolve(hf);
+  CHECK(a.config.text_eos_id == 49407);
+  CHECK_THAT(fact(a, "text_pool"), Catch::Contains("absent"));
+  hf["text_config"]["eos_token_id"] = 60000;
+  {
+    TempDir dir;
+    dir.write("config.json", hf.dump());
+    const auto msg =
+        resolve_error(formula_checkpoint(j, dir.path(), "model.safetensors", "huggingface"));
+    CHECK_THAT(msg, Catch::Contains("text_config.eos_token_id") && Catch::Contains("60000"));
+  }
+
+  // An added token 49408 above the end token 49407 (a 49409-row vocabulary): transformers pools
+  // "a zzqx" = [49406, 320, 49408, 49407] at the end token (position 3), argmax at position 2.
+  j["state_dict_shapes"]["token_embedding.weight"][0] = 49409;
+  hf["text_config"]["vocab_size"] = 49409;
+  auto build = [&](int64_t eos) {
+    hf["text_config"]["eos_token_id"] = eos;
+    TempDir dir;
+    dir.write("config.json", hf.dump());
+    return build_model(formula_checkpoint(j, dir.path(), "model.safetensors", "huggingface"));
+  };
+  CLIP by_eos = build(49407), by_argmax = build(2);
+  auto ids = [](std::vector<int64_t> head) {
+    head.resize(77, 0);
+    return torch::tensor(head, torch::kLong).unsqueeze(0);
+  };
+  const auto plain = ids({49406, 320, 2368, 49407});
+  CHECK(torch::equal(by_eos->encode_text(plain), by_argmax->encode_text(plain)));
+  const auto added = by_eos->encode_text(ids({49406, 320, 49408, 49407}));
+  // Causal text: what follows the end token does not change the state pooled at it ...
+  CHECK(torch::allclose(added, by_eos->encode_text(ids({49406, 320, 49408, 49407, 5, 6, 7}))));
+  // ... and it is not the state at the added token, where argmax pools.
+  const auto at_added = by_argmax->encode_text(ids({49406, 320, 49408, 49407}));
+  CHECK(rel_err(added, at_added) > 1e-2);
+}
+
 TEST_CASE("an open_clip hub folder is read as open_clip's, not through a model.safetensors beside",
           "[parity]") {
   const auto j = entry_json("ViT-B-32");
