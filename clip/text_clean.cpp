@@ -2,6 +2,7 @@
 // functions.
 #include "clip/text_clean.h"
 
+#include "clip/ftfy_fix.h"
 #include "clip/html_unescape.h"
 #include "clip/registry.h"
 #include "clip/unicode_tables.h"
@@ -38,7 +39,7 @@ std::u32string python_strip(const std::u32string& text) {
 }
 
 std::u32string basic_clean(const std::u32string& text) {
-  return python_strip(html_unescape(html_unescape(text)));
+  return python_strip(html_unescape(html_unescape(ftfy_fix_text(text))));
 }
 
 std::u32string whitespace_clean(const std::u32string& text) {

@@ -7,11 +7,10 @@
 
 namespace clipbench {
 
-// `basic_clean` of OpenAI's simple_tokenizer.py without its first step:
-// `html.unescape(html.unescape(text))` then `str.strip()`. The reference first applies
-// `ftfy.fix_text` (mojibake repair, NFC normalization, curly quotes to straight ones, ligatures and
-// full-width forms to ASCII, ...); that step is NOT reproduced, so texts that ftfy would change can
-// tokenize differently here (the shared goldens were made with ftfy as the identity).
+// `basic_clean` of OpenAI's simple_tokenizer.py (and open_clip's): `ftfy.fix_text(text)` as
+// ftfy_fix_text reproduces it (curly quotes, full-width forms, ligatures, control characters, NFC;
+// not ftfy's mojibake repair, see clip/ftfy_fix.h), then `html.unescape(html.unescape(text))`,
+// then `str.strip()`.
 std::u32string basic_clean(const std::u32string& text);
 
 // `re.sub(r'\s+', ' ', text).strip()`, with Python's Unicode `\s` (str.isspace: includes
@@ -35,7 +34,7 @@ std::u32string clean_text(const std::u32string& text);
 std::u32string canonicalize_text(const std::u32string& text);
 
 // open_clip's HFTokenizer `clean` function called `mode` (open_clip v3 tokenizer.py
-// get_clean_fn), each starting from basic_clean (so without ftfy.fix_text, as above):
+// get_clean_fn), each starting from basic_clean (with ftfy_fix_text, as above):
 //   "canonicalize"          canonicalize_text(basic_clean(x))
 //   "lower"                 python_lower(whitespace_clean(basic_clean(x)))
 //   "whitespace"            whitespace_clean(basic_clean(x))            (open_clip's default)

@@ -14,9 +14,9 @@
 namespace clipbench {
 
 // Encodes text as OpenAI's simple_tokenizer.py does:
-//   1. clean: html.unescape twice, strip, collapse Unicode whitespace runs to one space, strip,
-//   str.lower()
-//      (clip/text_clean.h; the reference's ftfy.fix_text step is not applied, see basic_clean);
+//   1. clean: ftfy.fix_text (clip/ftfy_fix.h: curly quotes, full-width forms, ligatures, control
+//      characters, NFC; not its mojibake repair), html.unescape twice, strip, collapse Unicode
+//      whitespace runs to one space, strip, str.lower() (clip/text_clean.h);
 //   2. pre-tokenize with the reference's IGNORECASE pattern (clip/pretokenizer.h);
 //   3. UTF-8 encode each piece, map its bytes to byte symbols, mark the last with "</w>", apply the
 //   BPE merges

@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
 """Dev-time: checks clip/data/unicode_tables.json against the `regex` module and writes tokenizer edge cases.
 
-Needs a Python with the `regex` package (the reference tokenizer's dependency; not needed to build or test). It
-  1. re-implements the reference SimpleTokenizer's encode path (html.unescape twice, strip, `re` whitespace
-     collapse, str.lower, the IGNORECASE `regex` pre-tokenizer, byte-level BPE; ftfy.fix_text is not applied, as in
-     the shared goldens) and checks it against ../shared/fixtures/tokenizer/golden.jsonl,
+Needs a Python with the `regex` and `ftfy` (6.3.1) packages (the reference tokenizer's dependencies; not needed to
+build or test). It
+  1. re-implements the reference SimpleTokenizer's encode path (ftfy.fix_text, html.unescape twice, strip, `re`
+     whitespace collapse, str.lower, the IGNORECASE `regex` pre-tokenizer, byte-level BPE) and checks it, with
+     ftfy.fix_text as the identity (as the shared goldens were made), against ../shared/fixtures/tokenizer/golden.jsonl,
   2. checks, for every code point, that the pre-tokenizer classes in unicode_tables.json agree with the `regex`
      module (reporting the code points its newer Unicode data knows but Python's unicodedata does not),
   3. writes tests/clip/data/tokenizer_edge_cases.jsonl: {"text", "ids"} for hand-picked and seeded random strings
-     that exercise what the shared goldens barely touch (entities, final sigma, U+0130, U+017F, U+0345, ...).
+     that exercise what the shared goldens barely touch (entities, final sigma, U+0130, U+017F, U+0345, ...), the
+     ids computed with ftfy.fix_text. Where ftfy's steps that clipbench does not reproduce (fix_encoding,
+     unescape_html: clip/ftfy_fix.h) change the text, the row also holds "ids_without_unreproduced_ftfy": the ids
+     with those two steps off, which is what clipbench gives.
 
     python3 scripts/gen_tokenizer_edge_cases.py [--shared ../shared]
 """
@@ -22,6 +26,7 @@ import re
 import sys
 import unicodedata
 
+import ftfy
 import regex
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,7 +44,8 @@ def byte_symbols():
 
 
 class Reference:
-    def __init__(self, gz_path):
+    def __init__(self, gz_path, fix_text=ftfy.fix_text):
+        self.fix_text = fix_text
         lines = gzip.open(gz_path).read().decode("utf-8").split("\n")[1:49152 - 256 - 2 + 1]
         merges = [tuple(line.split()) for line in lines]
         self.bytes = byte_symbols()
@@ -71,7 +77,7 @@ class Reference:
         return word
 
     def clean(self, text):
-        text = html.unescape(html.unescape(text)).strip()
+        text = html.unescape(html.unescape(self.fix_text(text))).strip()
         return re.sub(r"\s+", " ", text).strip().lower()
 
     def encode(self, text):
@@ -157,11 +163,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.path.join(ROOT, "..", "shared"))
     args = ap.parse_args()
-    ref = Reference(os.path.join(args.shared, "reference/openai-clip/bpe_simple_vocab_16e6.txt.gz"))
+    vocab = os.path.join(args.shared, "reference/openai-clip/bpe_simple_vocab_16e6.txt.gz")
+    ref = Reference(vocab)
+    without = Reference(vocab, lambda t: ftfy.fix_text(t, fix_encoding=False, unescape_html=False))
     bad = 0
+    identity = Reference(vocab, lambda t: t)
     for line in open(os.path.join(args.shared, "fixtures/tokenizer/golden.jsonl"), encoding="utf-8"):
         row = json.loads(line)
-        bad += ref.encode(row["text"]) != row["ids"]
+        bad += identity.encode(row["text"]) != row["ids"]
     if bad:
         sys.exit(f"this reference disagrees with golden.jsonl on {bad} lines")
     print("reference reproduces golden.jsonl", file=sys.stderr)
@@ -169,7 +178,10 @@ def main():
     out = os.path.join(ROOT, "tests/clip/data/tokenizer_edge_cases.jsonl")
     with open(out, "w", encoding="utf-8") as f:
         for text in edge_cases(random.Random(20210226)):
-            f.write(json.dumps({"text": text, "ids": ref.encode(text)}) + "\n")
+            row = {"text": text, "ids": ref.encode(text)}
+            if without.encode(text) != row["ids"]:
+                row["ids_without_unreproduced_ftfy"] = without.encode(text)
+            f.write(json.dumps(row) + "\n")
     print(f"wrote {out}", file=sys.stderr)
 
 

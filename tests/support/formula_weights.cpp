@@ -122,4 +122,21 @@ nlohmann::json read_json_file(const std::string& path) {
   }
 }
 
+std::vector<nlohmann::json> read_jsonl_file(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot open " + path);
+  std::vector<nlohmann::json> rows;
+  std::string line;
+  for (int64_t n = 1; std::getline(in, line); ++n) {
+    if (line.empty()) continue;
+    try {
+      rows.push_back(nlohmann::json::parse(line));
+    } catch (const nlohmann::json::exception& e) {
+      throw std::runtime_error("cannot parse " + path + " line " + std::to_string(n) + ": " +
+                               e.what());
+    }
+  }
+  return rows;
+}
+
 }  // namespace clipbench::test

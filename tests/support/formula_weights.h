@@ -47,5 +47,7 @@ torch::Tensor formula_image(int64_t resolution, Fill fill = Fill::kFormula1);
 
 // Reads a JSON file (a fixture); throws std::runtime_error when it cannot be opened or parsed.
 nlohmann::json read_json_file(const std::string& path);
+// Reads a JSON Lines file, one value per non-empty line; throws as read_json_file, naming the line.
+std::vector<nlohmann::json> read_jsonl_file(const std::string& path);
 
 }  // namespace clipbench::test
