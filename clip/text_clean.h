@@ -7,6 +7,10 @@
 
 namespace clipbench {
 
+// Names what the cleaner below does; caches of text embeddings record it and are not reused
+// across a change ("2": ftfy_fix_text added to basic_clean).
+inline constexpr const char* kTextCleanerVersion = "clipbench-text-clean-2 (ftfy 6.3.1 fixes)";
+
 // `basic_clean` of OpenAI's simple_tokenizer.py (and open_clip's): `ftfy.fix_text(text)` as
 // ftfy_fix_text reproduces it (curly quotes, full-width forms, ligatures, control characters, NFC;
 // not ftfy's mojibake repair, see clip/ftfy_fix.h), then `html.unescape(html.unescape(text))`,

@@ -11,6 +11,7 @@
 
 #include "clip/errors.h"
 #include "clip/safetensors.h"
+#include "clip/text_clean.h"
 #include "datasets/catalogue.h"
 #include "datasets/format_registry.h"
 #include "datasets/prompts.h"
@@ -41,13 +42,23 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
   std::error_code ec;
   if (fs::exists(file, ec)) {
     try {
-      const auto tensors = read_safetensors(file).tensors;
+      const auto cache = read_safetensors(file);
+      const auto& tensors = cache.tensors;
       const auto it = tensors.find("classifier");
-      if (it != tensors.end() && it->second.dim() == 2 && it->second.size(0) == dim &&
-          it->second.size(1) == classes && it->second.scalar_type() == torch::kFloat32)
+      const auto cleaner = cache.metadata.find("text_cleaner");
+      if (cleaner == cache.metadata.end() || cleaner->second != kTextCleanerVersion) {
+        spdlog::warn(
+            "{}: cached class embeddings made with another text cleaner ({}, now {}); "
+            "recomputing",
+            file, cleaner == cache.metadata.end() ? "unrecorded" : cleaner->second,
+            kTextCleanerVersion);
+      } else if (it != tensors.end() && it->second.dim() == 2 && it->second.size(0) == dim &&
+                 it->second.size(1) == classes && it->second.scalar_type() == torch::kFloat32) {
         return it->second.to(m.model->parameters().front().device());
-      spdlog::warn("{}: cached class embeddings do not match [{}, {}] float32; recomputing", file,
-                   dim, classes);
+      } else {
+        spdlog::warn("{}: cached class embeddings do not match [{}, {}] float32; recomputing", file,
+                     dim, classes);
+      }
     } catch (const Error& e) {
       spdlog::warn("{}: unreadable cache entry ({}); recomputing", file, e.what());
     }
@@ -59,7 +70,8 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
   write_safetensors(file, {{"classifier", w.cpu().contiguous()}},
                     {{"checkpoint_hash", m.checkpoint_hash},
                      {"template_set_hash", hash},
-                     {"precision", m.precision}});
+                     {"precision", m.precision},
+                     {"text_cleaner", kTextCleanerVersion}});
   return w;
 }
 

@@ -42,7 +42,8 @@ struct ZeroShotOutcome {
 // Evaluates `dataset_id` zero-shot. Modes whose record already exists in out_dir are skipped
 // unless force; when every mode exists, nothing is opened or encoded. Image features are computed
 // once and scored against each mode's classifier; class embeddings are cached per (checkpoint
-// hash, template-set hash, precision) under <out_dir>/cache/text/. Records carry m.precision
+// hash, template-set hash, precision) under <out_dir>/cache/text/, and reused only when made by
+// this text cleaner (kTextCleanerVersion, clip/text_clean.h). Records carry m.precision
 // (set_precision), which is part of their file name (record_file_name): an fp32 record never
 // makes a bf16 job skip, nor the reverse. Each record is written atomically as soon
 // as its mode is scored. A limited run (loader.limit > 0) records its split as

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "clip/safetensors.h"
+#include "clip/text_clean.h"
 #include "harness/sha256.h"
 #include "reports/result_record.h"
 #include "tests/support/catch.h"
@@ -89,6 +91,17 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
     ++cached;
   }
   CHECK(cached == 3);
+  // Each entry names the text cleaner; one made by another cleaner is recomputed, not reused.
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
+    auto entry = clipbench::read_safetensors(e.path().string());
+    CHECK(entry.metadata.at("text_cleaner") == clipbench::kTextCleanerVersion);
+    entry.metadata["text_cleaner"] = "clipbench-text-clean-1";
+    clipbench::write_safetensors(e.path().string(), entry.tensors, entry.metadata);
+  }
+  const auto forced = run_command(
+      eval_command(fixture("models/tiny-vit/model.safetensors"), out, "--prompts raw --force"));
+  REQUIRE(forced.exit_code == 0);
+  CHECK_THAT(forced.out, Catch::Contains("made with another text cleaner (clipbench-text-clean-1"));
 
   // The same weights in OpenAI's TorchScript file (fp16-stored) are another checkpoint: new
   // records beside the first ones, never overwriting them.
