@@ -42,23 +42,30 @@ nlohmann::json json_report(const std::vector<ResultRecord>& records, const Paper
     nlohmann::json zs = nlohmann::json::array();
     for (const auto& row : m.zero_shot) {
       const auto p = paper.zero_shot_score(m.model, row.dataset);
+      nlohmann::json scores = nlohmann::json::object();
+      for (const auto& mode : m.prompt_modes) scores[mode] = opt(row.score(mode));
       zs.push_back({{"dataset", row.dataset},
                     {"split", row.split},
                     {"metric", row.metric},
                     {"n", row.n},
-                    {"raw", opt(row.raw)},
-                    {"single", opt(row.single)},
-                    {"ensemble", opt(row.ensemble)},
+                    {"raw", opt(row.score("raw"))},
+                    {"single", opt(row.score("single"))},
+                    {"ensemble", opt(row.score("ensemble"))},
+                    {"scores", scores},
                     {"gain", opt(row.gain())},
                     {"paper", opt(p)},
-                    {"ensemble_minus_paper", opt(difference(row.ensemble, p))}});
+                    {"ensemble_minus_paper", opt(difference(row.score("ensemble"), p))}});
     }
     jm["zero_shot"] = zs;
     const auto a = zero_shot_averages(m, paper);
+    nlohmann::json average_scores = nlohmann::json::object();
+    for (const auto& mode : m.prompt_modes) average_scores[mode] = opt(a.mode(mode));
+    jm["prompt_modes"] = m.prompt_modes;
     jm["averages"] = {{"datasets", a.datasets},
-                      {"raw", opt(a.raw)},
-                      {"single", opt(a.single)},
-                      {"ensemble", opt(a.ensemble)},
+                      {"raw", opt(a.mode("raw"))},
+                      {"single", opt(a.mode("single"))},
+                      {"ensemble", opt(a.mode("ensemble"))},
+                      {"scores", average_scores},
                       {"gain", opt(a.gain)},
                       {"paper_datasets", a.paper_datasets},
                       {"ensemble_on_paper_datasets", opt(a.ensemble_on_paper_datasets)},

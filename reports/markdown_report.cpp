@@ -33,21 +33,26 @@ void zero_shot_section(std::string& s, const ModelSummary& m, const PaperReferen
       "photo of a {{}}.\"; ensemble: the dataset's templates. gain = ensemble − raw. {}\n\n",
       released ? fmt::format("paper: Table 11 for {}.", m.model)
                : fmt::format("`{}` is not a released CLIP model: no paper column.", m.model));
-  s += "| dataset | metric | n | raw | single | ensemble | gain | paper | ensemble − paper |\n";
-  s += "|---|---|---:|---:|---:|---:|---:|---:|---:|\n";
+  // One column per prompt mode (the standard three, then any other the records name).
+  std::string header = "| dataset | metric | n |", rule = "|---|---|---:|";
+  for (const auto& mode : m.prompt_modes) {
+    header += " " + mode + " |";
+    rule += "---:|";
+  }
+  s += header + " gain | paper | ensemble − paper |\n" + rule + "---:|---:|---:|\n";
   for (const auto& row : m.zero_shot) {
     const auto p = paper.zero_shot_score(m.model, row.dataset);
-    s += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                     dataset_label(paper, row.dataset, row.split), row.metric, row.n,
-                     format_score(row.raw), format_score(row.single), format_score(row.ensemble),
-                     format_delta(row.gain()), format_score(p),
-                     format_delta(difference(row.ensemble, p)));
+    std::string line = fmt::format("| {} | {} | {} |", dataset_label(paper, row.dataset, row.split),
+                                   row.metric, row.n);
+    for (const auto& mode : m.prompt_modes) line += " " + format_score(row.score(mode)) + " |";
+    s += line + fmt::format(" {} | {} | {} |\n", format_delta(row.gain()), format_score(p),
+                            format_delta(difference(row.score("ensemble"), p)));
   }
   const auto a = zero_shot_averages(m, paper);
-  s += fmt::format("| **average ({} datasets)** | | | {} | {} | {} | {} | {} | {} |\n\n",
-                   a.datasets, format_score(a.raw), format_score(a.single),
-                   format_score(a.ensemble), format_delta(a.gain), format_score(a.paper),
-                   format_delta(a.ensemble_minus_paper()));
+  std::string average = fmt::format("| **average ({} datasets)** | | |", a.datasets);
+  for (const auto& mode : m.prompt_modes) average += " " + format_score(a.mode(mode)) + " |";
+  s += average + fmt::format(" {} | {} | {} |\n\n", format_delta(a.gain), format_score(a.paper),
+                             format_delta(a.ensemble_minus_paper()));
   if (a.paper)
     s += fmt::format(
         "The paper average is over the {} datasets with both an ensemble score and a Table 11 "
@@ -59,11 +64,12 @@ void visual_ngrams_section(std::string& s, const ModelSummary& m, const PaperRef
   std::string rows;
   for (const auto& row : m.zero_shot) {
     auto it = paper.visual_ngrams.find(row.dataset);
-    if (it == paper.visual_ngrams.end() || !row.ensemble || row.split != "test") continue;
+    const auto ensemble = row.score("ensemble");
+    if (it == paper.visual_ngrams.end() || !ensemble || row.split != "test") continue;
     const auto& vn = it->second;
     rows += fmt::format("| {} (`{}`) | {} | {} | {} | {} |\n", vn.column, row.dataset,
                         format_score(vn.visual_ngrams), format_score(vn.clip),
-                        format_score(row.ensemble), format_delta(*row.ensemble - vn.visual_ngrams));
+                        format_score(ensemble), format_delta(*ensemble - vn.visual_ngrams));
   }
   if (rows.empty()) return;
   s += "### Visual N-Grams (Table 1)\n\n";
@@ -116,13 +122,14 @@ void figure5_section(std::string& s, const ModelSummary& m, const ModelSummary* 
   std::string rows;
   for (const auto& row : m.zero_shot) {
     auto it = probe.find(row.dataset);
-    if (it == probe.end() || !row.ensemble || row.split != "test") continue;
-    const double delta = *row.ensemble - it->second;
+    const auto ensemble = row.score("ensemble");
+    if (it == probe.end() || !ensemble || row.split != "test") continue;
+    const double delta = *ensemble - it->second;
     auto pd = paper.figure5_delta.find(row.dataset);
     const std::optional<double> paper_delta =
         pd == paper.figure5_delta.end() ? std::nullopt : std::optional<double>(pd->second);
     rows += fmt::format("| {} | {} | {} | {} | {} |\n", dataset_label(paper, row.dataset, "test"),
-                        format_score(row.ensemble), format_score(it->second), format_delta(delta),
+                        format_score(ensemble), format_score(it->second), format_delta(delta),
                         format_delta(paper_delta));
   }
   if (rows.empty()) return;

@@ -7,6 +7,8 @@
 #include <map>
 #include <tuple>
 
+#include "reports/summary.h"
+
 namespace clipbench::reports {
 
 std::vector<PrecisionRow> precision_rows(const std::vector<ResultRecord>& records) {
@@ -47,7 +49,8 @@ std::vector<PrecisionRow> precision_rows(const std::vector<ResultRecord>& record
   }
   // Prompt modes in the reports' order (raw, single, ensemble), then others (probe seeds) by name.
   auto mode_rank = [](const std::string& mode) {
-    return mode == "raw" ? 0 : mode == "single" ? 1 : mode == "ensemble" ? 2 : 3;
+    const auto& standard = standard_prompt_modes();
+    return std::find(standard.begin(), standard.end(), mode) - standard.begin();
   };
   std::stable_sort(rows.begin(), rows.end(), [&](const PrecisionRow& a, const PrecisionRow& b) {
     return std::make_tuple(a.model, a.checkpoint_hash, a.dataset, a.split, a.task,

@@ -24,24 +24,28 @@ std::optional<double> ZeroShotAverages::ensemble_minus_paper() const {
   return difference(ensemble_on_paper_datasets, paper);
 }
 
+std::optional<double> ZeroShotAverages::mode(const std::string& name) const {
+  const auto it = modes.find(name);
+  return it == modes.end() ? std::nullopt : it->second;
+}
+
 ZeroShotAverages zero_shot_averages(const ModelSummary& m, const PaperReference& paper) {
   ZeroShotAverages a;
   a.datasets = m.zero_shot.size();
-  std::vector<std::optional<double>> raw, single, ens, gain, ens_p, pap;
+  std::vector<std::optional<double>> gain, ens_p, pap;
   for (const auto& row : m.zero_shot) {
-    raw.push_back(row.raw);
-    single.push_back(row.single);
-    ens.push_back(row.ensemble);
     gain.push_back(row.gain());
     const auto p = paper.zero_shot_score(m.model, row.dataset);
-    if (p && row.ensemble) {
-      ens_p.push_back(row.ensemble);
+    if (p && row.score("ensemble")) {
+      ens_p.push_back(row.score("ensemble"));
       pap.push_back(p);
     }
   }
-  a.raw = mean_of(raw);
-  a.single = mean_of(single);
-  a.ensemble = mean_of(ens);
+  for (const auto& mode : m.prompt_modes) {
+    std::vector<std::optional<double>> values;
+    for (const auto& row : m.zero_shot) values.push_back(row.score(mode));
+    a.modes[mode] = mean_of(values);
+  }
   a.gain = mean_of(gain);
   a.ensemble_on_paper_datasets = mean_of(ens_p);
   a.paper = mean_of(pap);

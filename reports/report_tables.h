@@ -1,7 +1,9 @@
 // Averages shared by the Markdown and JSON reports (the same numbers in both).
 #pragma once
 
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "reports/paper_reference.h"
@@ -14,7 +16,9 @@ std::optional<double> mean_of(const std::vector<std::optional<double>>& values);
 
 struct ZeroShotAverages {
   size_t datasets = 0;
-  std::optional<double> raw, single, ensemble, gain;
+  std::map<std::string, std::optional<double>> modes;  // mean per ModelSummary::prompt_modes
+  std::optional<double> gain;
+  std::optional<double> mode(const std::string& name) const;
   // Over the datasets with both an ensemble score and a Table 11 number for the model.
   size_t paper_datasets = 0;
   std::optional<double> ensemble_on_paper_datasets, paper;

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 namespace clipbench::reports {
 namespace {
@@ -42,7 +43,19 @@ std::vector<Headline> headlines(const std::vector<ResultRecord>& records) {
   return out;
 }
 
+const std::vector<std::string>& standard_prompt_modes() {
+  static const std::vector<std::string> modes = {"raw", "single", "ensemble"};
+  return modes;
+}
+
+std::optional<double> ZeroShotRow::score(const std::string& mode) const {
+  const auto it = scores.find(mode);
+  if (it == scores.end()) return std::nullopt;
+  return it->second;
+}
+
 std::optional<double> ZeroShotRow::gain() const {
+  const auto raw = score("raw"), ensemble = score("ensemble");
   if (!raw || !ensemble) return std::nullopt;
   return *ensemble - *raw;
 }
@@ -73,17 +86,10 @@ std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
       }
       check_metric(row.metric, r);
       row.n = std::max(row.n, r.n);
-      if (r.prompt_mode == "raw") {
-        row.raw = r.value;
-      } else if (r.prompt_mode == "single") {
-        row.single = r.value;
-      } else if (r.prompt_mode == "ensemble") {
-        row.ensemble = r.value;
-      } else {
-        throw ResultsError(fmt::format(
-            "zero-shot record {} of {}: prompt_mode '{}', expected raw, single or ensemble", where,
-            r.model, r.prompt_mode));
-      }
+      if (r.prompt_mode.empty())
+        throw ResultsError(
+            fmt::format("zero-shot record {} of {}: no prompt_mode", where, r.model));
+      row.scores[r.prompt_mode] = r.value;
     } else if (r.task == "linear_probe") {
       auto [it, fresh] = probes[id].try_emplace(where);
       ProbeRow& row = it->second;
@@ -117,7 +123,16 @@ std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
   };
   std::vector<ModelSummary> out;
   for (auto& [id, m] : models) {
-    for (auto& [w, row] : zs[id]) m.zero_shot.push_back(row);
+    const auto& standard = standard_prompt_modes();
+    m.prompt_modes = standard;
+    std::set<std::string> others;
+    for (auto& [w, row] : zs[id]) {
+      for (const auto& [mode, value] : row.scores)
+        if (std::find(standard.begin(), standard.end(), mode) == standard.end())
+          others.insert(mode);
+      m.zero_shot.push_back(row);
+    }
+    m.prompt_modes.insert(m.prompt_modes.end(), others.begin(), others.end());
     for (auto& [w, row] : probes[id]) m.linear_probe.push_back(row);
     std::sort(m.zero_shot.begin(), m.zero_shot.end(), by_table9);
     std::sort(m.linear_probe.begin(), m.linear_probe.end(), by_table9);

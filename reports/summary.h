@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -41,10 +42,16 @@ struct Headline {
 // same key.
 std::vector<Headline> headlines(const std::vector<ResultRecord>& records);
 
+// The prompt modes every zero-shot table shows, in this order, before any other mode a record
+// names (then by name): the paper's three (harness/zero_shot.cpp registers them).
+const std::vector<std::string>& standard_prompt_modes();
+
 struct ZeroShotRow {
   std::string dataset, split, metric;
-  std::optional<double> raw, single, ensemble;  // percent
+  std::map<std::string, double> scores;  // prompt mode -> percent
   int64_t n = 0;
+  // The score of `mode`, when a record gave one.
+  std::optional<double> score(const std::string& mode) const;
   // ensemble - raw, when both exist.
   std::optional<double> gain() const;
 };
@@ -68,14 +75,18 @@ struct ModelSummary {
   // model_label(model, precision): "ViT-B/32", "ViT-B/32 (bf16)".
   std::string label() const;
   std::vector<ZeroShotRow> zero_shot;  // Table 9 order, then other datasets by id
+  // The zero-shot tables' mode columns: standard_prompt_modes(), then the other modes of this
+  // model's records by name.
+  std::vector<std::string> prompt_modes;
   std::vector<ProbeRow> linear_probe;  // same order
   std::vector<FewShotRow> few_shot;    // same order, then by k
 };
 
 // Records grouped by (model, checkpoint_hash, precision variant), sorted by model name, then hash,
 // the reference precision first: records of two precisions are never merged into one row.
-// Few-shot records are averaged over seeds per (dataset, split, k). Throws ResultsError for an
-// unknown zero-shot prompt mode or two metrics for one dataset.
+// Few-shot records are averaged over seeds per (dataset, split, k). A zero-shot prompt mode other
+// than the standard ones becomes a column of its own. Throws ResultsError for a zero-shot record
+// without a prompt mode or two metrics for one dataset.
 std::vector<ModelSummary> summarize(const std::vector<ResultRecord>& records,
                                     const PaperReference& paper);
 

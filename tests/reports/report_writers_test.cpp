@@ -111,6 +111,26 @@ TEST_CASE("the JSON summary holds headlines, rows with gains and paper numbers, 
   CHECK(vit.at("linear_probe").at(0).at("minus_paper").get<double>() == Approx(-0.8));
 }
 
+TEST_CASE("a prompt mode beyond the paper's three becomes a column in both reports", "[unit]") {
+  auto records = sample_records();
+  records.push_back(make_record("ViT-B/32", "food101", "zero_shot", "descriptions", 85.5));
+  records.push_back(make_record("ViT-B/32", "imagenet", "zero_shot", "descriptions", 60.0));
+  const auto models = summarize(records, paper());
+  const auto& vit = models.at(0).model == "ViT-B/32" ? models.at(0) : models.at(1);
+  CHECK(vit.prompt_modes == std::vector<std::string>{"raw", "single", "ensemble", "descriptions"});
+  const std::string md = markdown_report(records, paper(), {"r", ""});
+  CHECK_THAT(md, Contains("| raw | single | ensemble | descriptions | gain |"));
+  // food101: raw 80.0, single 82.5, ensemble 84.0, descriptions 85.5, gain +4.0.
+  CHECK_THAT(md, Contains("| 80.0 | 82.5 | 84.0 | 85.5 | +4.0 |"));
+  const auto j = json_report(records, paper(), "results/");
+  for (const auto& m : j.at("models")) {
+    if (m.at("model") != "ViT-B/32" || m.at("zero_shot").empty()) continue;
+    CHECK(m.at("zero_shot").at(0).at("scores").at("descriptions").get<double>() == 85.5);
+    CHECK(m.at("averages").at("scores").at("descriptions").get<double>() ==
+          Approx((85.5 + 60.0) / 2));
+  }
+}
+
 TEST_CASE("the SVG chart has one bar per dataset with both raw and ensemble", "[unit]") {
   const auto bars = gain_bars(summarize(sample_records(), paper()));
   REQUIRE(bars.size() == 2);
@@ -217,8 +237,8 @@ TEST_CASE("two precisions of one checkpoint stay apart in every report and in ch
   CHECK(models[0].label() == "ViT-B/32");
   CHECK(models[1].label() == "ViT-B/32 (bf16)");
   REQUIRE(models[1].zero_shot.size() == 1);
-  CHECK(*models[0].zero_shot[0].ensemble == 84.0);
-  CHECK(*models[1].zero_shot[0].ensemble == 83.5);
+  CHECK(*models[0].zero_shot[0].score("ensemble") == 84.0);
+  CHECK(*models[1].zero_shot[0].score("ensemble") == 83.5);
 
   const std::string md = markdown_report(records, paper(), {"r", ""});
   CHECK_THAT(md, Contains("## ViT-B/32 (`sha256:"));
