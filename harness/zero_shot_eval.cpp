@@ -75,26 +75,23 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
   return w;
 }
 
-}  // namespace
+// One prompt mode's job: its templates, record (identity filled in), classifier and scores.
+struct ModeJob {
+  std::string mode;
+  std::vector<std::string> templates;
+  std::string hash;
+  reports::ResultRecord record;
+  at::Tensor classifier;
+  std::vector<float> scores;  // [N, C] row-major
+};
 
-ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id,
-                                   const ZeroShotOptions& o) {
+// The modes of o.modes whose record must be (re)computed; the record files of the others (they
+// exist and !o.force) go to `skipped`. Under a process group rank 0's results folder decides.
+std::vector<ModeJob> pending_modes(const LoadedModel& m, const std::string& dataset_id,
+                                   const std::string& split_label, const ZeroShotOptions& o,
+                                   std::vector<std::string>& skipped) {
   const datasets::DatasetInfo& info = datasets::dataset_info(dataset_id);
   const datasets::PromptSet& prompts = datasets::prompt_set(dataset_id);
-  const std::string split = o.split.empty() ? info.eval_split : o.split;
-  const std::string split_label =
-      o.loader.limit > 0 ? fmt::format("{}-first-{}", split, o.loader.limit) : split;
-
-  // Which modes still need a record?
-  struct ModeJob {
-    std::string mode;
-    std::vector<std::string> templates;
-    std::string hash;
-    reports::ResultRecord record;
-    at::Tensor classifier;
-    std::vector<float> scores;  // [N, C] row-major
-  };
-  ZeroShotOutcome outcome;
   std::vector<ModeJob> jobs;
   std::vector<ModeJob> candidates;
   std::vector<int8_t> needed;  // 1: the mode's record must be (re)computed
@@ -131,11 +128,75 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
       const std::string file = reports::record_file_name(candidates[i].record);
       spdlog::info("{} {} {}: {} exists, skipping (use --force to re-run)", m.name, dataset_id,
                    candidates[i].mode, file);
-      outcome.skipped.push_back(file);
+      skipped.push_back(file);
     } else {
       jobs.push_back(std::move(candidates[i]));
     }
   }
+  return jobs;
+}
+
+// Scores mode `k`'s logits (columns [k C, (k + 1) C) of encoded.rows, C = num_classes) with the
+// dataset's metric and writes its record atomically; returns the record.
+reports::ResultRecord write_mode_record(ModeJob& job, size_t k, const EncodedSplit& encoded,
+                                        const datasets::Dataset& dataset, const std::string& metric,
+                                        int64_t num_classes, const LoadedModel& m,
+                                        const std::string& split_label, const EncodeOptions& eo,
+                                        const ZeroShotOptions& o, double seconds,
+                                        const std::string& started,
+                                        const nlohmann::json& versions) {
+  const int64_t n = encoded.rows.size(0);
+  const at::Tensor logits =
+      encoded.rows.narrow(1, static_cast<int64_t>(k) * num_classes, num_classes).contiguous();
+  job.scores.assign(logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel());
+  const Scores scores(job.scores, n, num_classes);
+  MetricValues result;
+  if (dataset.multi_label()) {
+    MultiLabelTargets t;
+    t.rows = n;
+    t.cols = num_classes;
+    const int8_t* v = encoded.targets.data_ptr<int8_t>();
+    t.values.assign(v, v + encoded.targets.numel());
+    result = compute_metrics(metric, scores, t);
+  } else {
+    const std::vector<int64_t> labels(encoded.labels.data_ptr<int64_t>(),
+                                      encoded.labels.data_ptr<int64_t>() + n);
+    result = compute_metrics(metric, scores, labels);
+  }
+  auto& r = job.record;
+  r.value = result.value;
+  r.metrics = result.metrics;
+  r.n = n;
+  r.num_classes = num_classes;
+  r.skipped = encoded.skipped;
+  r.seconds = seconds;
+  r.images_per_second = seconds > 0 ? n / seconds : 0.0;
+  r.versions = versions;
+  r.started_at = started;
+  r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
+  r.extra["source"] = dataset.source();
+  r.extra["batch_size"] = eo.loader.batch_size;
+  r.extra["preprocessing"] = eo.loader.preprocess.key();
+  r.extra["pipeline"] = encoded.pipeline;
+  if (o.group) r.extra["world_size"] = o.group->context().world_size;
+  const std::string path = reports::write_record(o.out_dir, r);
+  spdlog::info("{} {} {} {}: {} = {:.2f} (n = {}) -> {}", m.name, r.dataset, split_label, job.mode,
+               r.metric, r.value, n, path);
+  return r;
+}
+
+}  // namespace
+
+ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id,
+                                   const ZeroShotOptions& o) {
+  const datasets::DatasetInfo& info = datasets::dataset_info(dataset_id);
+  const datasets::PromptSet& prompts = datasets::prompt_set(dataset_id);
+  const std::string split = o.split.empty() ? info.eval_split : o.split;
+  const std::string split_label =
+      o.loader.limit > 0 ? fmt::format("{}-first-{}", split, o.loader.limit) : split;
+
+  ZeroShotOutcome outcome;
+  std::vector<ModeJob> jobs = pending_modes(m, dataset_id, split_label, o, outcome.skipped);
   if (jobs.empty()) return outcome;
 
   const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
@@ -165,8 +226,6 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
   if (o.group && !o.group->context().is_root()) return outcome;  // rank 0 writes the records
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const int64_t n = encoded.rows.size(0);
-  const int64_t skipped = encoded.skipped;
   if (encoded.rows.size(1) != num_classes * static_cast<int64_t>(jobs.size()))
     throw Error(fmt::format("{} {}: {} logits per image for {} modes of {} classes", dataset_id,
                             split_label, encoded.rows.size(1), jobs.size(), num_classes));
@@ -174,50 +233,11 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     throw datasets::DatasetError(
         fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
                     split_label, encoded.targets.size(1), num_classes));
-  const std::vector<int64_t> labels(encoded.labels.data_ptr<int64_t>(),
-                                    encoded.labels.data_ptr<int64_t>() + n);
-  for (size_t k = 0; k < jobs.size(); ++k) {
-    const at::Tensor mode_logits =
-        encoded.rows.narrow(1, static_cast<int64_t>(k) * num_classes, num_classes).contiguous();
-    const float* p = mode_logits.data_ptr<float>();
-    jobs[k].scores.assign(p, p + mode_logits.numel());
-  }
-
   const nlohmann::json versions = cli::version_info();
-  for (auto& job : jobs) {
-    auto& r = job.record;
-    const Scores scores(job.scores, n, num_classes);
-    MetricValues result;
-    if (dataset->multi_label()) {
-      MultiLabelTargets t;
-      t.rows = n;
-      t.cols = num_classes;
-      const int8_t* v = encoded.targets.data_ptr<int8_t>();
-      t.values.assign(v, v + encoded.targets.numel());
-      result = compute_metrics(info.metric, scores, t);
-    } else {
-      result = compute_metrics(info.metric, scores, labels);
-    }
-    r.value = result.value;
-    r.metrics = result.metrics;
-    r.n = n;
-    r.num_classes = num_classes;
-    r.skipped = skipped;
-    r.seconds = seconds;
-    r.images_per_second = seconds > 0 ? n / seconds : 0.0;
-    r.versions = versions;
-    r.started_at = started;
-    r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
-    r.extra["source"] = dataset->source();
-    r.extra["batch_size"] = eo.loader.batch_size;
-    r.extra["preprocessing"] = eo.loader.preprocess.key();
-    r.extra["pipeline"] = encoded.pipeline;
-    if (o.group) r.extra["world_size"] = o.group->context().world_size;
-    const std::string path = reports::write_record(o.out_dir, r);
-    spdlog::info("{} {} {} {}: {} = {:.2f} (n = {}) -> {}", m.name, dataset_id, split_label,
-                 job.mode, r.metric, r.value, n, path);
-    outcome.records.push_back(r);
-  }
+  for (size_t k = 0; k < jobs.size(); ++k)
+    outcome.records.push_back(write_mode_record(jobs[k], k, encoded, *dataset, info.metric,
+                                                num_classes, m, split_label, eo, o, seconds,
+                                                started, versions));
   return outcome;
 }
 
