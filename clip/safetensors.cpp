@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "clip/errors.h"
@@ -127,21 +128,32 @@ SafetensorsFile read_safetensors(const std::string& path) {
     Entry e;
     e.key = key;
     e.type = dtype_from_name(v["dtype"].get<std::string>(), path, key);
+    // The element and byte counts, with 64-bit overflow detected (a shape whose product wraps
+    // around could otherwise match the data_offsets and reach the tensor allocation).
     uint64_t numel = 1;
+    bool overflow = false, empty = false;
     for (const auto& d : v["shape"]) {
-      if (!d.is_number_unsigned())
+      if (!d.is_number_unsigned() ||
+          d.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))
         throw CheckpointError(
             fmt::format("{}: tensor '{}' has a bad shape {}", path, key, v["shape"].dump()));
       e.shape.push_back(d.get<int64_t>());
-      numel *= d.get<uint64_t>();
+      empty = empty || d.get<uint64_t>() == 0;
+      overflow = __builtin_mul_overflow(numel, d.get<uint64_t>(), &numel) || overflow;
     }
+    uint64_t need = 0;
+    overflow = __builtin_mul_overflow(numel, c10::elementSize(e.type), &need) || overflow;
+    if (overflow && !empty)
+      throw CheckpointError(fmt::format(
+          "{}: tensor '{}' of shape {} has more bytes than 64 bits can count (a lying header)",
+          path, key, v["shape"].dump()));
+    if (empty) need = 0;
     const auto& off = v["data_offsets"];
     if (!off[0].is_number_unsigned() || !off[1].is_number_unsigned())
       throw CheckpointError(
           fmt::format("{}: tensor '{}' has bad data_offsets {}", path, key, off.dump()));
     e.begin = off[0].get<uint64_t>();
     e.end = off[1].get<uint64_t>();
-    const uint64_t need = numel * c10::elementSize(e.type);
     if (e.begin > e.end || e.end > data_size)
       throw CheckpointError(
           fmt::format("{}: tensor '{}' data_offsets [{}, {}] lie outside the {}-byte data section "

@@ -34,9 +34,10 @@ FeatureExtractor clip_feature_extractor(CLIP model, const std::string& name,
 
 namespace {
 
-// Reads the cache entry into `out` when it holds n rows of float32 features and int64 labels;
-// false (with a warning naming the file when it exists but does not match) otherwise.
-bool read_cached(const std::string& file, int64_t n, SplitFeatures& out) {
+// Reads the cache entry into `out` when it holds n rows of finite float32 features and int64
+// labels in [0, num_classes); false (with a warning naming the file when it exists but does not
+// match) otherwise.
+bool read_cached(const std::string& file, int64_t n, int64_t num_classes, SplitFeatures& out) {
   namespace fs = std::filesystem;
   std::error_code ec;
   if (!fs::exists(file, ec)) return false;
@@ -46,6 +47,15 @@ bool read_cached(const std::string& file, int64_t n, SplitFeatures& out) {
     if (f != t.end() && l != t.end() && f->second.dim() == 2 && f->second.size(0) == n &&
         f->second.scalar_type() == torch::kFloat32 && l->second.dim() == 1 &&
         l->second.size(0) == n && l->second.scalar_type() == torch::kLong) {
+      if (!torch::isfinite(f->second).all().item<bool>()) {
+        spdlog::warn("{}: cached features hold NaN or infinite values; rebuilding", file);
+        return false;
+      }
+      if (n > 0 &&
+          (l->second.min().item<int64_t>() < 0 || l->second.max().item<int64_t>() >= num_classes)) {
+        spdlog::warn("{}: cached labels lie outside the {} classes; rebuilding", file, num_classes);
+        return false;
+      }
       out.features = f->second;
       out.labels = l->second;
       return true;
@@ -77,7 +87,8 @@ SplitFeatures extract_features(const FeatureExtractor& extractor, const std::str
   SplitFeatures out;
   out.cache_file = (fs::path(cache_dir) / (key.substr(7, 32) + ".safetensors")).string();
   const bool root = group == nullptr || group->context().is_root();
-  bool cached = root && read_cached(out.cache_file, n, out);
+  bool cached =
+      root && read_cached(out.cache_file, n, static_cast<int64_t>(dataset->classes().size()), out);
   const std::string what = fmt::format("{} {} {} features", extractor.name, dataset_id, split);
   if (group) {
     // Rank 0's cache decides for every rank.

@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 
 #include "clip/errors.h"
 #include "clip/safetensors.h"
@@ -45,15 +46,29 @@ at::Tensor cached_classifier(LoadedModel& m, const std::vector<std::vector<std::
       const auto cache = read_safetensors(file);
       const auto& tensors = cache.tensors;
       const auto it = tensors.find("classifier");
-      const auto cleaner = cache.metadata.find("text_cleaner");
-      if (cleaner == cache.metadata.end() || cleaner->second != kTextCleanerVersion) {
-        spdlog::warn(
-            "{}: cached class embeddings made with another text cleaner ({}, now {}); "
-            "recomputing",
-            file, cleaner == cache.metadata.end() ? "unrecorded" : cleaner->second,
-            kTextCleanerVersion);
-      } else if (it != tensors.end() && it->second.dim() == 2 && it->second.size(0) == dim &&
-                 it->second.size(1) == classes && it->second.scalar_type() == torch::kFloat32) {
+      // The entry's name holds only prefixes of the hashes: its metadata must name all of it.
+      auto meta = [&](const std::string& key) {
+        const auto f = cache.metadata.find(key);
+        return f == cache.metadata.end() ? std::string("unrecorded") : f->second;
+      };
+      const std::map<std::string, std::string> identity = {{"checkpoint_hash", m.checkpoint_hash},
+                                                           {"template_set_hash", hash},
+                                                           {"precision", m.precision},
+                                                           {"text_cleaner", kTextCleanerVersion}};
+      std::string differs;
+      for (const auto& [key, want] : identity)
+        if (meta(key) != want)
+          differs +=
+              fmt::format("{}{} {} (now {})", differs.empty() ? "" : ", ", key, meta(key), want);
+      const bool shape_ok = it != tensors.end() && it->second.dim() == 2 &&
+                            it->second.size(0) == dim && it->second.size(1) == classes &&
+                            it->second.scalar_type() == torch::kFloat32;
+      if (!differs.empty()) {
+        spdlog::warn("{}: cached class embeddings made for another job ({}); recomputing", file,
+                     differs);
+      } else if (shape_ok && !torch::isfinite(it->second).all().item<bool>()) {
+        spdlog::warn("{}: cached class embeddings hold NaN or infinite values; recomputing", file);
+      } else if (shape_ok) {
         return it->second.to(m.model->parameters().front().device());
       } else {
         spdlog::warn("{}: cached class embeddings do not match [{}, {}] float32; recomputing", file,

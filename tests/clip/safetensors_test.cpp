@@ -77,6 +77,21 @@ TEST_CASE("safetensors headers that lie are errors naming the file and the key",
                 make_file(R"({"w":{"dtype":"F32","shape":[4],"data_offsets":[0,8]}})", 16));
   msg = error_of(p);
   CHECK(msg.find("needs 16 bytes") != std::string::npos);
+  // A shape whose byte count wraps around 64 bits to exactly the data given: (2^62 + 1) * 4
+  // elements wrap to 4, i.e. 16 bytes of F32 (failure mode of a reader that multiplies unchecked).
+  p = dir.write("wrap.safetensors",
+                make_file(R"({"w":{"dtype":"F32","shape":[4611686018427387905,4],)"
+                          R"("data_offsets":[0,16]}})",
+                          16));
+  msg = error_of(p);
+  CHECK(msg.find("wrap.safetensors") != std::string::npos);
+  CHECK(msg.find("more bytes than 64 bits") != std::string::npos);
+  // A zero dimension next to a huge one is an empty tensor, not an overflow.
+  p = dir.write("empty.safetensors",
+                make_file(R"({"w":{"dtype":"F32","shape":[0,4611686018427387905],)"
+                          R"("data_offsets":[0,0]}})",
+                          0));
+  CHECK(read_safetensors(p).tensors.at("w").numel() == 0);
   // Unknown dtype.
   p = dir.write("dtype.safetensors",
                 make_file(R"({"w":{"dtype":"F8","shape":[4],"data_offsets":[0,4]}})", 4));

@@ -101,7 +101,27 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
   const auto forced = run_command(
       eval_command(fixture("models/tiny-vit/model.safetensors"), out, "--prompts raw --force"));
   REQUIRE(forced.exit_code == 0);
-  CHECK_THAT(forced.out, Catch::Contains("made with another text cleaner (clipbench-text-clean-1"));
+  CHECK_THAT(forced.out,
+             Catch::Contains("made for another job (text_cleaner clipbench-text-clean-1 (now"));
+  // Another precision in the metadata, or a NaN in the embeddings: recomputed, never used.
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
+    auto entry = clipbench::read_safetensors(e.path().string());
+    entry.metadata["precision"] = "bf16";
+    clipbench::write_safetensors(e.path().string(), entry.tensors, entry.metadata);
+  }
+  auto again_forced = run_command(
+      eval_command(fixture("models/tiny-vit/model.safetensors"), out, "--prompts raw --force"));
+  REQUIRE(again_forced.exit_code == 0);
+  CHECK_THAT(again_forced.out, Catch::Contains("precision bf16 (now fp32)"));
+  for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
+    auto entry = clipbench::read_safetensors(e.path().string());
+    entry.tensors["classifier"][0][0] = std::nan("");
+    clipbench::write_safetensors(e.path().string(), entry.tensors, entry.metadata);
+  }
+  again_forced = run_command(
+      eval_command(fixture("models/tiny-vit/model.safetensors"), out, "--prompts raw --force"));
+  REQUIRE(again_forced.exit_code == 0);
+  CHECK_THAT(again_forced.out, Catch::Contains("hold NaN or infinite values; recomputing"));
 
   // The same weights in OpenAI's TorchScript file (fp16-stored) are another checkpoint: new
   // records beside the first ones, never overwriting them.

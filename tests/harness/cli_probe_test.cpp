@@ -2,11 +2,13 @@
 // the tiny CLIP checkpoint, and the feature cache (reused when valid, rebuilt when not).
 #include <torch/torch.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "clip/safetensors.h"
 #include "harness/probe_eval.h"
 #include "reports/result_record.h"
 #include "tests/support/catch.h"
@@ -66,6 +68,26 @@ TEST_CASE("probe fits the paper's probe on cached CLIP features of Fashion-MNIST
   REQUIRE(rebuilt.exit_code == 0);
   CHECK_THAT(rebuilt.out, Catch::Contains("rebuilding"));
   CHECK(clipbench::reports::read_results(dir.file("results")).front().value == rec.value);
+
+  // Entries of the right shape holding a NaN, or a label outside the classes, are rebuilt too.
+  for (const char* damage : {"nan", "label"}) {
+    for (const auto& e : fs::directory_iterator(dir.file("results/cache/features"))) {
+      auto entry = clipbench::read_safetensors(e.path().string());
+      if (std::string(damage) == "nan")
+        entry.tensors["features"][0][0] = std::nan("");
+      else
+        entry.tensors["labels"][0] = 99;
+      clipbench::write_safetensors(e.path().string(), entry.tensors, entry.metadata);
+    }
+    const auto r = run_command(cmd + " --force 2>&1");
+    INFO(r.out);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out,
+               Catch::Contains(std::string(damage) == "nan"
+                                   ? "hold NaN or infinite values; rebuilding"
+                                   : "cached labels lie outside the 10 classes; rebuilding"));
+    CHECK(clipbench::reports::read_results(dir.file("results")).front().value == rec.value);
+  }
 }
 
 TEST_CASE("probe needs exactly one model", "[unit]") {
