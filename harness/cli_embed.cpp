@@ -6,6 +6,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "clip/bpe_vocabulary.h"
@@ -197,6 +198,18 @@ void run_embed(const EmbedOptions& o) {
     throw Error("embed --dataset-format: --dataset-root and --features-out are required");
   if (!split && !o.features_out.empty())
     throw Error("embed --features-out: only with --dataset-format (a dataset split)");
+  if (split) {
+    // Found before the split is encoded, not after: a folder that cannot hold the file.
+    const std::filesystem::path parent = std::filesystem::path(o.features_out).parent_path();
+    std::error_code ec;
+    if (!parent.empty() && std::filesystem::exists(parent, ec) &&
+        !std::filesystem::is_directory(parent, ec))
+      throw FileError(
+          fmt::format("--features-out {}: {} is not a folder", o.features_out, parent.string()));
+    if (std::filesystem::is_directory(o.features_out, ec))
+      throw FileError(
+          fmt::format("--features-out {}: is a folder, expected a file name", o.features_out));
+  }
   if (o.intra_op_threads < 0)
     throw Error(fmt::format("--intra-op-threads must be 0 or more (got {})", o.intra_op_threads));
   if (o.intra_op_threads > 0) torch::set_num_threads(o.intra_op_threads);
@@ -334,7 +347,7 @@ void add_embed_command(CLI::App& app) {
                   "and labels int64 [N], in dataset order");
   cmd->add_option("--batch-size", o->loader.batch_size, "Images per batch (--dataset-format)")
       ->capture_default_str()
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::Range(int64_t{1}, int64_t{65536}));
   cmd->add_option("--threads", o->loader.threads,
                   "Decode/preprocess threads (--dataset-format; 0: one per hardware thread)")
       ->capture_default_str()

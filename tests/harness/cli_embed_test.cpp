@@ -109,6 +109,17 @@ TEST_CASE("embed --dataset-format, --precision and --device errors name the prob
                   " --dataset-format imagefolder --dataset-root " + dir.path() + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("--features-out") != std::string::npos);
+  // An output that cannot be written is refused before the split is encoded.
+  dir.write("afile", "x");
+  r = run_command(clipbench_exe() + " embed --checkpoint " + ck +
+                  " --dataset-format imagefolder --dataset-root " + dir.path() +
+                  " --split all --features-out " + dir.file("afile/f.safetensors") + " 2>&1");
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("is not a folder") != std::string::npos);
+  CHECK(r.out.find("images/s") == std::string::npos);  // nothing was encoded
+  r = run_command(embed_split(ck, dir, "--batch-size 0 2>&1"));
+  CHECK(r.exit_code == 2);
+  CHECK(r.out.find("1 to 65536") != std::string::npos);
   r = run_command(embed_split(ck, dir, "--precision int4 2>&1"));
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("int4") != std::string::npos);
