@@ -15,6 +15,16 @@ namespace {
 
 constexpr const char* kNone = "–";
 
+// A record's free text in a table cell: "|" would end the cell.
+std::string markdown_cell(const std::string& text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '|') out += '\\';
+    out += c;
+  }
+  return out;
+}
+
 std::string short_hash(const std::string& h) { return h.size() > 23 ? h.substr(0, 23) + "…" : h; }
 
 std::string dataset_label(const PaperReference& paper, const std::string& id,
@@ -36,7 +46,7 @@ void zero_shot_section(std::string& s, const ModelSummary& m, const PaperReferen
   // One column per prompt mode (the standard three, then any other the records name).
   std::string header = "| dataset | metric | n |", rule = "|---|---|---:|";
   for (const auto& mode : m.prompt_modes) {
-    header += " " + mode + " |";
+    header += " " + markdown_cell(mode) + " |";
     rule += "---:|";
   }
   s += header + " gain | paper | ensemble − paper |\n" + rule + "---:|---:|---:|\n";

@@ -122,6 +122,10 @@ TEST_CASE("a prompt mode beyond the paper's three becomes a column in both repor
   CHECK_THAT(md, Contains("| raw | single | ensemble | descriptions | gain |"));
   // food101: raw 80.0, single 82.5, ensemble 84.0, descriptions 85.5, gain +4.0.
   CHECK_THAT(md, Contains("| 80.0 | 82.5 | 84.0 | 85.5 | +4.0 |"));
+  records.push_back(make_record("ViT-B/32", "food101", "zero_shot", "a|b", 1.0));
+  CHECK_THAT(markdown_report(records, paper(), {"r", ""}),
+             Contains("| descriptions | a\\|b | gain |"));
+  records.pop_back();
   const auto j = json_report(records, paper(), "results/");
   for (const auto& m : j.at("models")) {
     if (m.at("model") != "ViT-B/32" || m.at("zero_shot").empty()) continue;
