@@ -124,7 +124,7 @@ TEST_CASE("a prompt mode beyond the paper's three becomes a column in both repor
   CHECK_THAT(md, Contains("| 80.0 | 82.5 | 84.0 | 85.5 | +4.0 |"));
   records.push_back(make_record("ViT-B/32", "food101", "zero_shot", "a|b", 1.0));
   CHECK_THAT(markdown_report(records, paper(), {"r", ""}),
-             Contains("| descriptions | a\\|b | gain |"));
+             Contains("| ensemble | a\\|b | descriptions | gain |"));
   records.pop_back();
   const auto j = json_report(records, paper(), "results/");
   for (const auto& m : j.at("models")) {
