@@ -32,9 +32,13 @@ std::vector<Headline> read_baseline(const std::string& path) {
                                      j.at("schema_version").dump()));
     for (const auto& h : j.at("headlines")) {
       Headline x;
-      x.key = {h.at("model").get<std::string>(),   h.at("checkpoint_hash").get<std::string>(),
-               h.at("dataset").get<std::string>(), h.at("split").get<std::string>(),
-               h.at("task").get<std::string>(),    h.at("prompt_mode").get<std::string>()};
+      x.key = {h.at("model").get<std::string>(),
+               h.at("checkpoint_hash").get<std::string>(),
+               h.at("dataset").get<std::string>(),
+               h.at("split").get<std::string>(),
+               h.at("task").get<std::string>(),
+               h.at("prompt_mode").get<std::string>(),
+               ""};
       // Summaries written before precision was part of a job's identity have none: fp32.
       x.precision = h.value("precision", std::string("fp32"));
       x.key.precision = precision_variant(x.precision);

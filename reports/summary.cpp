@@ -11,9 +11,13 @@ namespace clipbench::reports {
 namespace {
 
 HeadlineKey key_of(const ResultRecord& r) {
-  HeadlineKey k{r.model, r.checkpoint_hash, r.dataset, r.split, r.task, record_job_mode(r)};
-  k.precision = record_precision_variant(r);
-  return k;
+  return HeadlineKey{r.model,
+                     r.checkpoint_hash,
+                     r.dataset,
+                     r.split,
+                     r.task,
+                     record_job_mode(r),
+                     record_precision_variant(r)};
 }
 
 void check_metric(const std::string& have, const ResultRecord& r) {
