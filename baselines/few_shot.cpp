@@ -33,8 +33,8 @@ std::vector<int64_t> sample_few_shot(const torch::Tensor& labels, int64_t num_cl
   std::vector<std::vector<int64_t>> rows(static_cast<size_t>(num_classes));
   for (int64_t i = 0; i < l.numel(); ++i) {
     if (p[i] < 0 || p[i] >= num_classes)
-      throw ProbeError(fmt::format("few-shot: label {} at row {} is outside [0, {})", p[i], i,
-                                   num_classes));
+      throw ProbeError(
+          fmt::format("few-shot: label {} at row {} is outside [0, {})", p[i], i, num_classes));
     rows[static_cast<size_t>(p[i])].push_back(i);
   }
   std::mt19937_64 rng(seed);
@@ -42,8 +42,8 @@ std::vector<int64_t> sample_few_shot(const torch::Tensor& labels, int64_t num_cl
   for (int64_t c = 0; c < num_classes; ++c) {
     auto& r = rows[static_cast<size_t>(c)];
     if (static_cast<int64_t>(r.size()) < k)
-      throw ProbeError(fmt::format("few-shot: class {} has {} training rows, {} requested", c,
-                                   r.size(), k));
+      throw ProbeError(
+          fmt::format("few-shot: class {} has {} training rows, {} requested", c, r.size(), k));
     for (size_t i = 0; i < static_cast<size_t>(k); ++i)
       std::swap(r[i], r[i + uniform_below(rng, r.size() - i)]);
     chosen.insert(chosen.end(), r.begin(), r.begin() + k);
@@ -60,7 +60,8 @@ FewShotResult few_shot_probe(const ProbeDataset& train, const ProbeDataset& val,
   for (int k : options.shots) {
     double sum = 0.0;
     for (uint64_t seed : options.seeds) {
-      const std::vector<int64_t> rows = sample_few_shot(train.labels(), train.num_classes(), k, seed);
+      const std::vector<int64_t> rows =
+          sample_few_shot(train.labels(), train.num_classes(), k, seed);
       const torch::Tensor index = torch::tensor(rows, torch::kLong);
       const ProbeDataset subset(train.features().index_select(0, index),
                                 train.labels().index_select(0, index), train.num_classes(),

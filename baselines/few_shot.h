@@ -23,21 +23,21 @@ std::vector<int64_t> sample_few_shot(const torch::Tensor& labels, int64_t num_cl
 struct FewShotOptions {
   std::vector<int> shots = {1, 2, 4, 8, 16};  // k per class
   std::vector<uint64_t> seeds = {0, 1, 2};    // one draw per seed, averaged
-  SweepOptions sweep;                          // the C search for each draw
+  SweepOptions sweep;                         // the C search for each draw
 };
 
 struct FewShotRun {
   int k = 0;
   uint64_t seed = 0;
-  double log10_C = 0.0;   // chosen on val
+  double log10_C = 0.0;  // chosen on val
   double val_accuracy = 0.0;
   double test_accuracy = 0.0;  // of the fit on the k-shot rows only
   double seconds = 0.0;
 };
 
 struct FewShotResult {
-  std::vector<FewShotRun> runs;                 // shots x seeds, in that order
-  std::map<int, double> mean_test_accuracy;     // k -> mean over seeds
+  std::vector<FewShotRun> runs;              // shots x seeds, in that order
+  std::map<int, double> mean_test_accuracy;  // k -> mean over seeds
 };
 
 // For each k and seed: draw k rows per class from `train` (sample_few_shot), choose C on `val`

@@ -2,13 +2,13 @@
 #include "datasets/cifar_binary.h"
 #include "datasets/cifar_python.h"
 #include "datasets/fer2013_csv.h"
+#include "datasets/filelist.h"
 #include "datasets/format_registry.h"
 #include "datasets/gtsrb.h"
+#include "datasets/imagefolder.h"
 #include "datasets/mnist_idx.h"
 #include "datasets/stl10_binary.h"
 #include "datasets/webdataset.h"
-#include "datasets/filelist.h"
-#include "datasets/imagefolder.h"
 
 namespace clipbench::datasets::detail {
 

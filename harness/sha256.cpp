@@ -38,7 +38,8 @@ struct Digest {
 
 std::string sha256_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(fmt::format("{}: cannot open for hashing ({})", path, std::strerror(errno)));
+  if (!in)
+    throw FileError(fmt::format("{}: cannot open for hashing ({})", path, std::strerror(errno)));
   Digest digest;
   std::vector<char> block(1 << 20);
   while (in) {

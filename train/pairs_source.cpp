@@ -98,15 +98,16 @@ std::vector<CsvRecord> parse_csv(const std::string& text, const std::string& pat
     }
   }
   if (quoted) {
-    throw Error(fmt::format("{}: unterminated quoted field starting on line {}", path,
-                            current.line));
+    throw Error(
+        fmt::format("{}: unterminated quoted field starting on line {}", path, current.line));
   }
   if (!field.empty() || !current.fields.empty()) end_record();
   return records;
 }
 
 bool has_suffix(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 std::string lower(std::string s) {
@@ -123,14 +124,19 @@ CsvPairs::CsvPairs(const std::string& path) : path_(path) {
   buffer << in.rdbuf();
   if (in.bad()) throw FileError(fmt::format("cannot read pairs CSV {}", path));
   const auto records = parse_csv(buffer.str(), path);
-  if (records.empty()) throw Error(fmt::format("pairs CSV {} is empty (expected a header row "
-                                               "with `image` and `caption` columns)", path));
+  if (records.empty())
+    throw Error(
+        fmt::format("pairs CSV {} is empty (expected a header row "
+                    "with `image` and `caption` columns)",
+                    path));
   const auto& header = records.front().fields;
   auto column = [&](const std::string& name) {
     const auto it = std::find(header.begin(), header.end(), name);
     if (it == header.end()) {
-      throw Error(fmt::format("pairs CSV {}: the header has no `{}` column (expected `image` and "
-                              "`caption`)", path, name));
+      throw Error(
+          fmt::format("pairs CSV {}: the header has no `{}` column (expected `image` and "
+                      "`caption`)",
+                      path, name));
     }
     return static_cast<std::size_t>(it - header.begin());
   };
@@ -143,8 +149,8 @@ CsvPairs::CsvPairs(const std::string& path) : path_(path) {
                               rec.line, rec.fields.size(), std::max(image_col, caption_col) + 1));
     }
     const std::string& image = rec.fields[image_col];
-    if (image.empty()) throw Error(fmt::format("pairs CSV {} line {}: empty image path", path,
-                                               rec.line));
+    if (image.empty())
+      throw Error(fmt::format("pairs CSV {} line {}: empty image path", path, rec.line));
     const fs::path p(image);
     images_.push_back(p.is_absolute() ? image : (base / p).string());
     captions_.push_back(rec.fields[caption_col]);
@@ -166,8 +172,8 @@ WebDatasetPairs::WebDatasetPairs(const std::string& path) : path_(path) {
   if (fs::is_directory(path)) {
     for (const auto& entry : fs::directory_iterator(path)) {
       const std::string name = lower(entry.path().filename().string());
-      if (entry.is_regular_file() && (has_suffix(name, ".tar") || has_suffix(name, ".tar.gz") ||
-                                      has_suffix(name, ".tgz")))
+      if (entry.is_regular_file() &&
+          (has_suffix(name, ".tar") || has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz")))
         shards.push_back(entry.path().string());
     }
     std::sort(shards.begin(), shards.end());
@@ -199,12 +205,13 @@ WebDatasetPairs::WebDatasetPairs(const std::string& path) : path_(path) {
       std::vector<unsigned char> bytes;
       unsigned char buf[1 << 16];
       la_ssize_t n = 0;
-      while ((n = archive_read_data(a, buf, sizeof(buf))) > 0) bytes.insert(bytes.end(), buf, buf + n);
+      while ((n = archive_read_data(a, buf, sizeof(buf))) > 0)
+        bytes.insert(bytes.end(), buf, buf + n);
       if (n < 0) {
         const std::string why = archive_error_string(a) ? archive_error_string(a) : "unknown";
         archive_read_free(a);
-        throw FileError(fmt::format("webdataset shard {}: cannot read member {}: {}", shard,
-                                    member, why));
+        throw FileError(
+            fmt::format("webdataset shard {}: cannot read member {}: {}", shard, member, why));
       }
       const bool is_image = ext == "jpg" || ext == "jpeg" || ext == "png" || ext == "webp";
       if (!is_image && ext != "txt") continue;  // other fields (json, cls) are not used
@@ -236,8 +243,10 @@ WebDatasetPairs::WebDatasetPairs(const std::string& path) : path_(path) {
     if (failed) throw FileError(fmt::format("cannot read webdataset shard {}: {}", shard, why));
     for (auto& s : samples) {
       if (s.image_name.empty()) {
-        throw Error(fmt::format("webdataset shard {}: sample '{}' has a caption but no image "
-                                "(.jpg, .jpeg, .png or .webp)", shard, s.key));
+        throw Error(
+            fmt::format("webdataset shard {}: sample '{}' has a caption but no image "
+                        "(.jpg, .jpeg, .png or .webp)",
+                        shard, s.key));
       }
       if (!s.has_caption) {
         throw Error(fmt::format("webdataset shard {}: sample '{}' ({}) has no .txt caption", shard,
@@ -251,7 +260,8 @@ WebDatasetPairs::WebDatasetPairs(const std::string& path) : path_(path) {
 }
 
 ImageCaption WebDatasetPairs::get(std::size_t i) const {
-  if (i >= samples_.size()) throw std::out_of_range(fmt::format("pair {} of {}", i, samples_.size()));
+  if (i >= samples_.size())
+    throw std::out_of_range(fmt::format("pair {} of {}", i, samples_.size()));
   const Sample& s = samples_[i];
   return ImageCaption{decode_image(s.image_bytes.data(), s.image_bytes.size(), s.image_name),
                       s.caption};
@@ -267,8 +277,10 @@ std::unique_ptr<PairsSource> open_pairs_source(const std::string& source) {
   if (has_suffix(name, ".tar") || has_suffix(name, ".tar.gz") || has_suffix(name, ".tgz") ||
       fs::is_directory(source))
     return std::make_unique<WebDatasetPairs>(source);
-  throw Error(fmt::format("--pairs {}: expected a .csv file, a webdataset .tar / .tar.gz shard or "
-                          "a folder of shards", source));
+  throw Error(
+      fmt::format("--pairs {}: expected a .csv file, a webdataset .tar / .tar.gz shard or "
+                  "a folder of shards",
+                  source));
 }
 
 }  // namespace clipbench::train

@@ -56,8 +56,10 @@ void check_options(const TrainOptions& o) {
   auto fail = [](const std::string& what) { throw Error("training options: " + what); };
   if (o.steps < 1) fail(fmt::format("steps must be >= 1, got {}", o.steps));
   if (o.warmup_steps < 0) fail(fmt::format("warmup_steps must be >= 0, got {}", o.warmup_steps));
-  if (!(o.learning_rate > 0)) fail(fmt::format("learning rate must be > 0, got {}", o.learning_rate));
-  if (!(o.weight_decay >= 0)) fail(fmt::format("weight decay must be >= 0, got {}", o.weight_decay));
+  if (!(o.learning_rate > 0))
+    fail(fmt::format("learning rate must be > 0, got {}", o.learning_rate));
+  if (!(o.weight_decay >= 0))
+    fail(fmt::format("weight decay must be >= 0, got {}", o.weight_decay));
 }
 
 torch::optim::AdamWOptions& group_options(torch::optim::OptimizerParamGroup& group) {
@@ -85,8 +87,8 @@ std::vector<TrainStep> train_clip(CLIP& model, const PairsSource& source,
         .weight_decay(wd);
   };
   std::vector<torch::optim::OptimizerParamGroup> groups;
-  groups.emplace_back(decay, std::make_unique<torch::optim::AdamWOptions>(
-                                 adamw(options.weight_decay)));
+  groups.emplace_back(decay,
+                      std::make_unique<torch::optim::AdamWOptions>(adamw(options.weight_decay)));
   groups.emplace_back(no_decay, std::make_unique<torch::optim::AdamWOptions>(adamw(0.0)));
   torch::optim::AdamW optimizer(std::move(groups), adamw(options.weight_decay));
 
@@ -125,8 +127,7 @@ std::vector<TrainStep> train_clip(CLIP& model, const PairsSource& source,
     entry.loss = loss.item<double>();
     entry.lr = lr;
     entry.scale = std::exp(log_scale.item<double>());
-    entry.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    entry.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (!std::isfinite(entry.loss)) {
       throw Error(fmt::format("training diverged: loss is {} at step {} (lr {})", entry.loss,
                               entry.step, lr));

@@ -16,23 +16,23 @@
 namespace clipbench::train {
 
 struct TrainOptions {
-  int64_t steps = 1000;       // optimizer steps (one batch each)
-  int64_t batch_size = 256;   // pairs per batch (the N of the N x N logits); <= source size
+  int64_t steps = 1000;         // optimizer steps (one batch each)
+  int64_t batch_size = 256;     // pairs per batch (the N of the N x N logits); <= source size
   double learning_rate = 5e-4;  // peak learning rate (after warm-up)
   int64_t warmup_steps = 100;   // linear warm-up from lr / warmup_steps to lr
   double weight_decay = 0.2;    // decoupled (AdamW), only on weight matrices (see decay_parameter)
   double beta1 = 0.9, beta2 = 0.98, eps = 1e-6;  // the paper's Adam settings for ViTs
-  uint64_t seed = 0;  // data order (and the caller's torch::manual_seed for the init)
+  uint64_t seed = 0;              // data order (and the caller's torch::manual_seed for the init)
   bool truncate_captions = true;  // captions longer than the context: cut, end with eot
 };
 
 // One logged optimizer step.
 struct TrainStep {
-  int64_t step = 0;      // 1-based
-  double loss = 0;       // the batch's loss before the update
-  double lr = 0;         // learning rate used for the update
-  double scale = 0;      // exp(logit_scale) after the update and clamp
-  double seconds = 0;    // wall time since training started
+  int64_t step = 0;    // 1-based
+  double loss = 0;     // the batch's loss before the update
+  double lr = 0;       // learning rate used for the update
+  double scale = 0;    // exp(logit_scale) after the update and clamp
+  double seconds = 0;  // wall time since training started
 };
 
 // The learning rate of 0-based `step`: lr * (step + 1) / warmup for step < warmup, then

@@ -73,8 +73,8 @@ void launch_horizontal_pass(const uint8_t* in, int64_t in_pitch, int row0, int r
                             CUstream_st* stream) {
   const int64_t total = static_cast<int64_t>(rows) * width * 3;
   if (total == 0) return;
-  horizontal_kernel<<<blocks_for(total), kThreads, 0, stream>>>(in, in_pitch, row0, rows, axis,
-                                                                x0, width, tmp);
+  horizontal_kernel<<<blocks_for(total), kThreads, 0, stream>>>(in, in_pitch, row0, rows, axis, x0,
+                                                                width, tmp);
   check_launch("horizontal resample pass");
 }
 
@@ -84,8 +84,8 @@ void launch_vertical_normalize(const uint8_t* tmp, int row0, int rows,
   (void)rows;  // tmp's extent; the coefficients stay inside it by construction
   const int64_t total = 3 * static_cast<int64_t>(height) * width;
   if (total == 0) return;
-  vertical_normalize_kernel<<<blocks_for(total), kThreads, 0, stream>>>(tmp, row0, axis, y0,
-                                                                        height, width, lut, out);
+  vertical_normalize_kernel<<<blocks_for(total), kThreads, 0, stream>>>(tmp, row0, axis, y0, height,
+                                                                        width, lut, out);
   check_launch("vertical resample + normalize pass");
 }
 

@@ -115,12 +115,13 @@ TEST_CASE("few-shot draws are seeded, k per class, and fit without validation ro
     const auto fit = fit_logistic_regression(subset, std::pow(10.0, run.log10_C));
     CHECK(accuracy(fit.model, test) == Approx(run.test_accuracy).margin(0.02));
   }
-  CHECK(r.mean_test_accuracy.at(2) == Approx((r.runs[0].test_accuracy + r.runs[1].test_accuracy) / 2));
+  CHECK(r.mean_test_accuracy.at(2) ==
+        Approx((r.runs[0].test_accuracy + r.runs[1].test_accuracy) / 2));
 }
 
 TEST_CASE("the C sweep matches scikit-learn's on Fashion-MNIST pixels", "[parity]") {
-  const auto fx = clipbench::test::read_json_file(
-      clipbench::test::fixture("probe/fashion_mnist_pixels.json"));
+  const auto fx =
+      clipbench::test::read_json_file(clipbench::test::fixture("probe/fashion_mnist_pixels.json"));
   const auto& ref = fx.at("sweep");
   const auto tr = clipbench::test::fashion_mnist_pixels("train", 0, 5000);
   const auto va = clipbench::test::fashion_mnist_pixels("train", 5000, 6000);
@@ -134,15 +135,16 @@ TEST_CASE("the C sweep matches scikit-learn's on Fashion-MNIST pixels", "[parity
                                 ? std::to_string(static_cast<int>(p.log10_C))
                                 : fmt::format("{}", p.log10_C);
     const auto& evaluated = ref.at("evaluated_log10C");
-    const std::string ref_acc = evaluated.contains(key) ? evaluated.at(key).dump()
+    const std::string ref_acc = evaluated.contains(key)          ? evaluated.at(key).dump()
                                 : evaluated.contains(key + ".0") ? evaluated.at(key + ".0").dump()
-                                                                  : "-";
-    WARN("log10 C " << p.log10_C << ": val " << p.val_accuracy << " (sklearn " << ref_acc
-                    << "), " << p.iterations << " iterations, " << p.seconds << " s");
+                                                                 : "-";
+    WARN("log10 C " << p.log10_C << ": val " << p.val_accuracy << " (sklearn " << ref_acc << "), "
+                    << p.iterations << " iterations, " << p.seconds << " s");
   }
   WARN("chosen log10 C " << r.choice.best_log10_C << " (sklearn " << ref.at("best_log10C")
                          << "), test " << r.test_accuracy << " (sklearn " << ref.at("test_acc")
-                         << "), " << r.seconds << " s (sklearn " << ref.at("seconds_total") << " s)");
+                         << "), " << r.seconds << " s (sklearn " << ref.at("seconds_total")
+                         << " s)");
   CHECK(std::abs(r.choice.best_log10_C - ref.at("best_log10C").get<double>()) <= 0.125 + 1e-9);
   CHECK(std::abs(r.test_accuracy - ref.at("test_acc").get<double>()) <= 0.005);
 }

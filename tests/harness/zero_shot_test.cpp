@@ -30,8 +30,7 @@ const Tokenizer& tokenizer() {
 
 }  // namespace
 
-TEST_CASE("zero_shot_classifier averages normalised name x template features per class",
-          "[unit]") {
+TEST_CASE("zero_shot_classifier averages normalised name x template features per class", "[unit]") {
   CLIP model = tiny_vit();
   const std::vector<std::vector<std::string>> classes = {{"dog", "puppy"}, {"cat"}};
   const std::vector<std::string> templates = {"a photo of a {}.", "a drawing of a {}."};
@@ -51,8 +50,8 @@ TEST_CASE("zero_shot_classifier averages normalised name x template features per
   CHECK(torch::allclose(w.select(1, 0), mean, 1e-5, 1e-6));
 
   // Batching the texts differently gives the same columns.
-  const at::Tensor w1 = harness::zero_shot_classifier(model, tokenizer(), classes, templates,
-                                                      false, /*text_batch=*/1);
+  const at::Tensor w1 = harness::zero_shot_classifier(model, tokenizer(), classes, templates, false,
+                                                      /*text_batch=*/1);
   CHECK(torch::allclose(w, w1, 1e-5, 1e-6));
 }
 

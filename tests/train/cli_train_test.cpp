@@ -29,9 +29,10 @@ TEST_CASE("clipbench train writes an open_clip checkpoint and a log", "[unit]") 
   }
   csv.close();
   const std::string vocab = clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz");
-  const auto r = run_command(clipbench_exe() + " train --pairs " + dir.file("pairs.csv") +
-                             " --config tiny --steps 3 --batch-size 2 --threads 1 --seed 4 --vocab " +
-                             vocab + " --out " + dir.file("run") + " 2>&1");
+  const auto r =
+      run_command(clipbench_exe() + " train --pairs " + dir.file("pairs.csv") +
+                  " --config tiny --steps 3 --batch-size 2 --threads 1 --seed 4 --vocab " + vocab +
+                  " --out " + dir.file("run") + " 2>&1");
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
   const auto ck = clipbench::read_safetensors(dir.file("run/checkpoint.safetensors"));

@@ -51,7 +51,8 @@ TEST_CASE("CSV pairs: header columns, quoting, relative paths", "[unit]") {
   write_text(dir.file("pairs.csv"),
              "id,caption,image\r\n"
              "1,\"a photo, with a comma\",img/a.png\r\n"
-             "2,\"two\nlines and \"\"quotes\"\"\"," + dir.file("img/b.png") + "\n");
+             "2,\"two\nlines and \"\"quotes\"\"\"," +
+                 dir.file("img/b.png") + "\n");
   const t::CsvPairs pairs(dir.file("pairs.csv"));
   REQUIRE(pairs.size() == 2);
   const auto a = pairs.get(0);
@@ -67,20 +68,17 @@ TEST_CASE("CSV pairs: header columns, quoting, relative paths", "[unit]") {
 TEST_CASE("CSV pairs reject malformed files with the file and line", "[unit]") {
   TempDir dir;
   write_text(dir.file("nocol.csv"), "image,text\nx.png,a\n");
-  CHECK_THROWS_WITH(t::CsvPairs(dir.file("nocol.csv")),
-                    Catch::Contains("no `caption` column"));
+  CHECK_THROWS_WITH(t::CsvPairs(dir.file("nocol.csv")), Catch::Contains("no `caption` column"));
   write_text(dir.file("short.csv"), "image,caption\nx.png,a\ny.png\n");
   CHECK_THROWS_WITH(t::CsvPairs(dir.file("short.csv")), Catch::Contains("line 3"));
   write_text(dir.file("quote.csv"), "image,caption\nx.png,\"open\n");
-  CHECK_THROWS_WITH(t::CsvPairs(dir.file("quote.csv")),
-                    Catch::Contains("unterminated"));
+  CHECK_THROWS_WITH(t::CsvPairs(dir.file("quote.csv")), Catch::Contains("unterminated"));
   write_text(dir.file("empty.csv"), "image,caption\n");
   CHECK_THROWS_WITH(t::CsvPairs(dir.file("empty.csv")), Catch::Contains("no rows"));
   CHECK_THROWS_AS(t::CsvPairs(dir.file("missing.csv")), clipbench::FileError);
   // A listed image that does not exist fails when read, naming the file.
   write_text(dir.file("gone.csv"), "image,caption\ngone.png,a\n");
-  CHECK_THROWS_WITH(t::CsvPairs(dir.file("gone.csv")).get(0),
-                    Catch::Contains("gone.png"));
+  CHECK_THROWS_WITH(t::CsvPairs(dir.file("gone.csv")).get(0), Catch::Contains("gone.png"));
 }
 
 TEST_CASE("webdataset shards group members by key", "[unit]") {

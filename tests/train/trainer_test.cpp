@@ -11,10 +11,10 @@
 #include "clip/errors.h"
 #include "clip/load_state_dict.h"
 #include "clip/safetensors.h"
-#include "train/demo_data.h"
 #include "tests/support/catch.h"
 #include "tests/support/paths.h"
 #include "tests/support/temp_dir.h"
+#include "train/demo_data.h"
 
 using clipbench::test::TempDir;
 
@@ -42,8 +42,8 @@ CLIPConfig small_config() {
 }
 
 const clipbench::Tokenizer& tokenizer() {
-  static const clipbench::Tokenizer tok =
-      clipbench::Tokenizer::from_file(clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz"));
+  static const clipbench::Tokenizer tok = clipbench::Tokenizer::from_file(
+      clipbench::test::reference("openai-clip/bpe_simple_vocab_16e6.txt.gz"));
   return tok;
 }
 
