@@ -30,14 +30,16 @@ CLIP load_tiny(const std::string& name) {
 
 }  // namespace
 
-TEST_CASE("bf16 encoders stay within 1e-2 relative of the fp32 goldens", "[unit]") {
-  // bf16 keeps 8 mantissa bits (~0.4% per rounding): tiny-rn's text features land at ~1.06e-2
-  // (measured), so its text tower gets 2e-2; every other output must stay within 1e-2. tiny-rn's
-  // image tower is nearly constant in its input, so its image row checks the bf16 cast of the
-  // ResNet's weights, not bf16 arithmetic on image content (tiny-vit's rows do that).
+TEST_CASE("bf16 encoders stay within 2e-2 relative of the fp32 goldens", "[unit]") {
+  // bf16 keeps 8 mantissa bits (~0.4% per rounding); how often a result is rounded depends on the
+  // CPU's kernels. Measured: on AVX-512 machines every output below 1e-2 except tiny-rn's text
+  // features (~1.06e-2); on an AVX2-only AMD EPYC (Zen 3) tiny-vit's image 1.54e-2 and text
+  // 1.33e-2. 2e-2 (about five roundings) holds on both. tiny-rn's image tower is nearly constant
+  // in its input, so its image row checks the bf16 cast of the ResNet's weights, not bf16
+  // arithmetic on image content (tiny-vit's rows do that).
   for (const std::string name : {"tiny-vit", "tiny-rn"}) {
     CAPTURE(name);
-    const double text_tolerance = name == "tiny-rn" ? 2e-2 : 1e-2;
+    const double tolerance = 2e-2;
     const auto golden =
         read_safetensors(test::fixture("models/" + name + "/golden.safetensors")).tensors;
     CLIP model = load_tiny(name);
@@ -49,8 +51,8 @@ TEST_CASE("bf16 encoders stay within 1e-2 relative of the fp32 goldens", "[unit]
     const double ei = rel_err(image, golden.at("image_features"));
     const double et = rel_err(text, golden.at("text_features"));
     INFO("bf16 relative error: image " << ei << ", text " << et);
-    CHECK(ei < 1e-2);
-    CHECK(et < text_tolerance);
+    CHECK(ei < tolerance);
+    CHECK(et < tolerance);
     // bf16 really ran: the features are not the fp32 ones.
     CHECK(ei > 1e-6);
   }

@@ -83,7 +83,9 @@ TEST_CASE("embed --dataset-format streams a split and matches embed --image", "[
   // Same pixels in batches of 2 instead of 5: equal up to BLAS blocking.
   CHECK((features.to(torch::kDouble) - single).abs().max().item<double>() < 1e-5);
 
-  SECTION("bf16 features stay within 1e-2 relative of fp32") {
+  // bf16 error depends on the CPU's kernels: 1.3e-2 measured on an AVX2-only AMD EPYC (Zen 3),
+  // below 1e-2 on AVX-512 machines; 2e-2 is about five bf16 roundings (2^-8 each).
+  SECTION("bf16 features stay within 2e-2 relative of fp32") {
     r = run_command(embed_split(ck, dir, "--precision bf16 2>/dev/null"));
     REQUIRE(r.exit_code == 0);
     CHECK(nlohmann::json::parse(r.out)["precision"] == "bf16");
@@ -92,7 +94,7 @@ TEST_CASE("embed --dataset-format streams a split and matches embed --image", "[
     CHECK(bf16.scalar_type() == torch::kFloat32);
     const double rel = ((bf16 - features).norm() / features.norm()).item<double>();
     INFO("bf16 vs fp32 relative error " << rel);
-    CHECK(rel < 1e-2);
+    CHECK(rel < 2e-2);
     CHECK(rel > 0);
   }
 }
