@@ -34,6 +34,14 @@ struct BatchLoader::Pending {
   int64_t remaining = 0;
 };
 
+int64_t decode_thread_count(const LoaderOptions& options) {
+  if (options.threads < 0)
+    throw Error(fmt::format("decode threads must be 0 (one per hardware thread) or more (got {})",
+                            options.threads));
+  if (options.threads > 0) return options.threads;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
 BatchLoader::BatchLoader(const datasets::Dataset& dataset, const LoaderOptions& options)
     : dataset_(dataset), options_(options) {
   if (options_.batch_size < 1)
@@ -44,9 +52,7 @@ BatchLoader::BatchLoader(const datasets::Dataset& dataset, const LoaderOptions& 
   if (options_.prefetch < 0) throw Error("prefetch must be 0 or more");
   num_samples_ = static_cast<int64_t>(dataset.size());
   if (options_.limit > 0) num_samples_ = std::min(num_samples_, options_.limit);
-  int64_t threads = options_.threads;
-  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  pool_ = std::make_unique<PoolHolder>(threads);
+  pool_ = std::make_unique<PoolHolder>(decode_thread_count(options_));
 }
 
 BatchLoader::~BatchLoader() {

@@ -34,6 +34,10 @@ struct LoaderOptions {
   DecodeOptions decode;
 };
 
+// The decode threads a loader runs: options.threads, or one per hardware thread when it is 0
+// (std::thread::hardware_concurrency, at least 1). Throws Error when options.threads < 0.
+int64_t decode_thread_count(const LoaderOptions& options);
+
 // One batch in dataset order.
 struct Batch {
   at::Tensor images;                         // float32 [B, 3, n, n], preprocessed

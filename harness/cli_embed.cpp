@@ -1,10 +1,12 @@
 // `clipbench embed`: un-normalized image and text features and logit_scale of a checkpoint, as
 // JSON; or the image features of a whole dataset split (safetensors) with its images/s.
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -92,9 +94,45 @@ torch::Tensor read_image_tensor(const std::string& spec, int64_t resolution) {
   return t;
 }
 
+// Warns, naming the rows, when ids given with --text-ids lack the token the text tower pools at:
+// argmax pooling (openai/CLIP) takes each row's largest id, which CLIP's tokenizer makes the
+// end-of-text token (vocab_size - 1) of every row; eos pooling takes each row's first
+// text_eos_id and position 0 in a row without one. Such rows are encoded as the reference encodes
+// them (open_clip `text_global_pool`), but no tokenizer writes them.
+void warn_rows_without_pooled_token(const std::string& spec, const torch::Tensor& ids,
+                                    const CLIPConfig& config) {
+  int64_t token = 0;
+  torch::Tensor has_token;
+  if (config.text_pool == TextPool::kArgmax) {
+    token = config.vocab_size - 1;
+    has_token = std::get<0>(ids.max(1)) == token;
+  } else if (config.text_pool == TextPool::kEos) {
+    token = config.text_eos_id;
+    has_token = (ids == token).any(1);
+  } else {
+    return;  // last / first: a position, whatever the ids
+  }
+  const torch::Tensor missing = torch::nonzero(has_token.logical_not()).flatten();
+  if (missing.numel() == 0) return;
+  std::vector<int64_t> rows;
+  for (int64_t k = 0; k < std::min<int64_t>(missing.numel(), 8); ++k)
+    rows.push_back(missing[k].item<int64_t>());
+  spdlog::warn(
+      "--text-ids {}: {} of {} rows hold no end-of-text token (id {}) (rows {}{}): the text tower "
+      "pools {} ({} pooling), as open_clip computes it, but a tokenizer ends every row with that "
+      "token; check the ids",
+      spec, missing.numel(), ids.size(0), token, fmt::join(rows, ", "),
+      missing.numel() > 8 ? ", ..." : "",
+      config.text_pool == TextPool::kArgmax ? "at each row's largest id"
+                                            : "at position 0 in those rows",
+      text_pool_name(config.text_pool));
+}
+
 // "FILE.safetensors:KEY" -> token ids int64 [N, context_length] (or [context_length]), each in
 // [0, vocab_size): what a tokenizer would give, for models whose tokenizer files are not at hand.
-torch::Tensor read_text_ids(const std::string& spec, int64_t context_length, int64_t vocab_size) {
+// Rows without the token the model pools at are warned about (warn_rows_without_pooled_token).
+torch::Tensor read_text_ids(const std::string& spec, const CLIPConfig& config) {
+  const int64_t context_length = config.context_length, vocab_size = config.vocab_size;
   auto [file, key, t] = read_tensor_spec("--text-ids", spec);
   if (t.scalar_type() != torch::kLong && t.scalar_type() != torch::kInt)
     throw Error(fmt::format("--text-ids {}: tensor '{}' has dtype {}, expected int64 token ids",
@@ -112,6 +150,7 @@ torch::Tensor read_text_ids(const std::string& spec, int64_t context_length, int
         fmt::format("--text-ids {}: tensor '{}' holds ids from {} to {}, expected 0 to {} "
                     "(the model's token embedding rows)",
                     file, key, lo, hi, vocab_size - 1));
+  warn_rows_without_pooled_token(spec, t, config);
   return t;
 }
 
@@ -153,7 +192,7 @@ nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const
   const auto dataset = datasets::open_format(o.dataset_format, request);
   spdlog::info("{} {} of {}: {} images, batch {}, {} decode threads, {} intra-op threads",
                o.dataset_format, o.split, o.dataset_root, dataset->size(), o.loader.batch_size,
-               o.loader.threads, torch::get_num_threads());
+               harness::decode_thread_count(o.loader), torch::get_num_threads());
   if (preprocess.size != model->config().image_resolution)
     throw Error(fmt::format("embed: preprocessing to {0} x {0}, but the model takes {1} x {1}",
                             preprocess.size, model->config().image_resolution));
@@ -180,7 +219,7 @@ nlohmann::json embed_split(CLIP& model, const ImagePreprocess& preprocess, const
   s["seconds"] = f.seconds;
   s["images_per_second"] = f.images_per_second;
   s["batch_size"] = o.loader.batch_size;
-  s["decode_threads"] = o.loader.threads;
+  s["decode_threads"] = harness::decode_thread_count(o.loader);  // 0 resolved
   s["prefetch"] = o.loader.prefetch;
   s["intra_op_threads"] = torch::get_num_threads();
   s["pipeline"] = f.pipeline;
@@ -264,8 +303,7 @@ void run_embed(const EmbedOptions& o) {
       for (const auto& text : o.texts) text_names.push_back(fmt::format("\"{}\"", text));
     }
     for (const auto& spec : o.text_ids) {
-      batches.push_back(
-          read_text_ids(spec, model->config().context_length, model->config().vocab_size));
+      batches.push_back(read_text_ids(spec, model->config()));
       for (int64_t k = 0; k < batches.back().size(0); ++k)
         text_names.push_back(fmt::format("{}[{}]", spec, k));
     }

@@ -125,9 +125,7 @@ GpuBatchLoader::GpuBatchLoader(const datasets::Dataset& dataset, const LoaderOpt
   int64_t total = static_cast<int64_t>(dataset.size());
   if (options.limit > 0) total = std::min(total, options.limit);
   num_samples_ = total;
-  int64_t threads = options.threads;
-  if (threads <= 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  state_ = std::make_unique<State>(dataset, options, device, total, threads);
+  state_ = std::make_unique<State>(dataset, options, device, total, decode_thread_count(options));
 }
 
 GpuBatchLoader::~GpuBatchLoader() {

@@ -4,6 +4,9 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+#include <thread>
+
 #include "clip/errors.h"
 #include "datasets/format_registry.h"
 #include "tests/support/catch.h"
@@ -98,4 +101,14 @@ TEST_CASE("batch loader never skips dataset errors (a broken annotation)", "[uni
 TEST_CASE("batch loader rejects a zero batch size", "[unit]") {
   const SyntheticDataset ds(3);
   CHECK_THROWS_AS(harness::BatchLoader(ds, options(0, 1)), Error);
+}
+
+TEST_CASE("decode_thread_count resolves 0 to the hardware threads and refuses negatives",
+          "[unit]") {
+  CHECK(harness::decode_thread_count(options(1, 3)) == 3);
+  const int64_t hardware = std::max(1u, std::thread::hardware_concurrency());
+  CHECK(harness::decode_thread_count(options(1, 0)) == hardware);
+  CHECK_THROWS_AS(harness::decode_thread_count(options(1, -1)), Error);
+  const SyntheticDataset ds(3);
+  CHECK_THROWS_WITH(harness::BatchLoader(ds, options(1, -2)), Catch::Contains("(got -2)"));
 }

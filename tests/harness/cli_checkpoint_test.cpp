@@ -117,11 +117,17 @@ TEST_CASE("clipbench embed --text-ids names what is wrong with its input", "[uni
   clipbench::test::TempDir dir;
   const std::string ck = fixture("models/tiny-vit/model.safetensors");
   const std::string ids = dir.file("ids.safetensors");
+  // Two rows as CLIP's tokenizer writes them: start token, a word, end token, zeros.
+  torch::Tensor ended = torch::zeros({2, 77}, torch::kLong);
+  ended.select(1, 0).fill_(49406);
+  ended.select(1, 1).fill_(320);
+  ended.select(1, 2).fill_(49407);
   clipbench::write_safetensors(ids, {{"short", torch::zeros({2, 76}, torch::kLong)},
                                      {"float", torch::zeros({2, 77}, torch::kFloat)},
                                      {"big", torch::full({1, 77}, 49408, torch::kLong)},
                                      {"neg", torch::full({1, 77}, -1, torch::kLong)},
-                                     {"one", torch::zeros({77}, torch::kLong)}});
+                                     {"one", torch::zeros({77}, torch::kLong)},
+                                     {"ended", ended}});
   auto embed = [&](const std::string& key) {
     return run_command(clipbench_exe() + " embed --checkpoint " + ck + " --text-ids " + ids + ":" +
                        key + " 2>&1");
@@ -144,9 +150,18 @@ TEST_CASE("clipbench embed --text-ids names what is wrong with its input", "[uni
   r = run_command(clipbench_exe() + " embed --checkpoint " + ck + " --text-ids " + ids + " 2>&1");
   CHECK(r.exit_code == 2);
   CHECK(r.out.find("expected FILE.safetensors:KEY") != std::string::npos);
+  // A row without the end-of-text token is encoded as open_clip would (argmax pooling), with a
+  // warning that names it; rows a tokenizer wrote are not warned about.
   r = embed("one");
   REQUIRE(r.exit_code == 0);
   CHECK(nlohmann::json::parse(r.out.substr(r.out.find("{\"")))["text_features"].size() == 1);
+  CHECK(r.out.find("--text-ids " + ids +
+                   ":one: 1 of 1 rows hold no end-of-text token (id 49407) "
+                   "(rows 0)") != std::string::npos);
+  r = embed("ended");
+  REQUIRE(r.exit_code == 0);
+  CHECK(nlohmann::json::parse(r.out.substr(r.out.find("{\"")))["text_features"].size() == 2);
+  CHECK(r.out.find("end-of-text") == std::string::npos);
 }
 
 TEST_CASE("clipbench embed names what is wrong with its input", "[unit]") {

@@ -2,11 +2,13 @@
 // to safetensors), --precision and --device, and the logit scale of the logits.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "clip/safetensors.h"
@@ -67,6 +69,7 @@ TEST_CASE("embed --dataset-format streams a split and matches embed --image", "[
   CHECK(summary["images"] == 5);
   CHECK(summary["skipped"] == 0);
   CHECK(summary["batch_size"] == 2);
+  CHECK(summary["decode_threads"] == 2);
   CHECK(summary["images_per_second"].get<double>() > 0);
   CHECK(summary["pipeline"] == "cpu-decode");
   const auto t = clipbench::read_safetensors(dir.file("features.safetensors")).tensors;
@@ -82,6 +85,13 @@ TEST_CASE("embed --dataset-format streams a split and matches embed --image", "[
   const torch::Tensor single = json_rows(nlohmann::json::parse(r.out)["image_features"]);
   // Same pixels in batches of 2 instead of 5: equal up to BLAS blocking.
   CHECK((features.to(torch::kDouble) - single).abs().max().item<double>() < 1e-5);
+
+  SECTION("--threads 0 is recorded as the threads it ran: one per hardware thread") {
+    r = run_command(embed_split(ck, dir, "--threads 0 2>/dev/null"));
+    REQUIRE(r.exit_code == 0);
+    CHECK(nlohmann::json::parse(r.out)["dataset"]["decode_threads"] ==
+          std::max(1u, std::thread::hardware_concurrency()));
+  }
 
   // bf16 error depends on the CPU's kernels: 1.3e-2 measured on an AVX2-only AMD EPYC (Zen 3),
   // below 1e-2 on AVX-512 machines; 2e-2 is about five bf16 roundings (2^-8 each).
