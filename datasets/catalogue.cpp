@@ -136,7 +136,7 @@ DatasetInfo parse_dataset_info(const std::string& text, const std::string& where
                                               "probe_val_split",  "probe_val_rule",
                                               "split_note",       "layouts",
                                               "source",           "from_paper",
-                                              "prompts"};
+                                              "version",          "prompts"};
   for (const auto& item : j.items()) {
     if (!kKeys.count(item.key()))
       f.fail(fmt::format("unknown field '{}' (schema_version 1 has: {})", item.key(),
@@ -151,6 +151,7 @@ DatasetInfo parse_dataset_info(const std::string& text, const std::string& where
   if (d.id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
     f.fail(fmt::format("id '{}' must consist of lower-case letters, digits and '_'", d.id));
   d.display_name = f.str("display_name");
+  d.version = f.find("version") ? f.positive("version") : 1;
   d.metric = f.str("metric");
   if (!list_contains(catalogue_metrics(), d.metric))
     f.fail(fmt::format("metric '{}' is not one of {}", d.metric,

@@ -29,10 +29,14 @@ struct Layout {
 // prompt_classes, splits, eval_split, probe_train_split, probe_val_split (both "" for a
 // zero-shot-only dataset), layouts, source, from_paper. Optional (default empty): class_count_note
 // (required when num_classes != prompt_classes), probe_val_rule (required when probe_val_split is
-// "holdout"), split_note, prompts.
+// "holdout"), split_note, prompts; version (default 1).
 struct DatasetInfo {
   std::string id;            // "food101": as in ../shared/reference/clip_paper.json and prompts/
   std::string display_name;  // "Food-101"
+  // What the adapter and split rules make of the files (>= 1): raised whenever a change alters
+  // the items or labels of a split, so that resume re-runs the records of an older version
+  // (ResultRecord::dataset_version, reports::record_exists).
+  int64_t version = 1;
   // The paper's Table 9 metric: "accuracy", "mean_per_class_recall", "11_point_map",
   // "mean_top1_top5", "roc_auc".
   std::string metric;

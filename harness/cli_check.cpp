@@ -26,7 +26,7 @@ int run_check(const CheckOptions& o) {
   if (baseline.empty())
     throw reports::ResultsError(
         fmt::format("baseline {} holds no results: nothing to check against", o.baseline));
-  const auto current = reports::headlines(reports::read_results(o.results));
+  const auto current = reports::headlines(read_result_records(o.results));
   const auto r = reports::check_regressions(baseline, current, o.tolerance);
   for (const auto& x : r.regressions)
     std::cout << fmt::format("REGRESSION {}: {} {:.2f} -> {:.2f} ({:+.2f} points)\n", x.key.label(),

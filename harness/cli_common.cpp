@@ -2,6 +2,8 @@
 #include "harness/cli_common.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
 #include <torch/torch.h>
 
 #include <CLI/CLI.hpp>
@@ -21,6 +23,8 @@
 #include "common/atomic_file.h"
 #include "harness/build_commit.h"
 #include "harness/cli_commands.h"
+#include "harness/provenance.h"
+#include "reports/result_record.h"
 
 namespace clipbench::cli {
 
@@ -34,29 +38,23 @@ const std::vector<AddCommand>& commands() {
   return table;
 }
 
-nlohmann::json version_info() {
-  nlohmann::json v;
-  v["clipbench"] = harness::build_commit();
-  v["libtorch"] = torch_version();
-  v["opencv"] = opencv_version();
-#if defined(__clang__)
-  v["compiler"] =
-      fmt::format("clang {}.{}.{}", __clang_major__, __clang_minor__, __clang_patchlevel__);
-#elif defined(__GNUC__)
-  v["compiler"] = fmt::format("gcc {}.{}.{}", __GNUC__, __GNUC_MINOR__, __GNUC_PATCHLEVEL__);
-#else
-  v["compiler"] = "unknown";
-#endif
-  v["cuda_available"] = cuda_available();
-  return v;
-}
-
 void write_output(const std::string& path, const std::string& text) {
   if (path.empty() || path == "-") {
     std::cout << text << '\n';
     return;
   }
   write_file_atomically(path, [&](std::ostream& out) { out << text << '\n'; });
+}
+
+std::vector<reports::ResultRecord> read_result_records(const std::string& dir) {
+  std::vector<std::string> others;
+  auto records = reports::read_results(dir, &others);
+  if (!others.empty())
+    spdlog::warn(
+        "results folder {}: {} .json file(s) not named as result records "
+        "(DATASET__SPLIT__TASK__MODE__HASH.json, as clipbench writes them) were not read: {}",
+        dir, others.size(), fmt::join(others, ", "));
+  return records;
 }
 
 nlohmann::json tensor_to_json(const at::Tensor& t) {
@@ -74,7 +72,7 @@ nlohmann::json tensor_to_json(const at::Tensor& t) {
 
 void add_version_command(CLI::App& app) {
   auto* cmd = app.add_subcommand("version", "Print the versions recorded in results (JSON)");
-  cmd->callback([] { std::cout << version_info().dump(2) << '\n'; });
+  cmd->callback([] { std::cout << harness::version_info().dump(2) << '\n'; });
 }
 
 void add_model_options(CLI::App* cmd, ArchitectureRequest& request) {

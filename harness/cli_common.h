@@ -15,6 +15,9 @@ class App;
 namespace clipbench {
 struct ArchitectureRequest;
 }
+namespace clipbench::reports {
+struct ResultRecord;
+}
 
 namespace clipbench::cli {
 
@@ -24,18 +27,17 @@ using AddCommand = std::function<void(CLI::App&)>;
 // Every subcommand of `clipbench`, in the order `--help` lists them.
 const std::vector<AddCommand>& commands();
 
-// Versions recorded in results and printed by `clipbench version`: clipbench git commit, LibTorch,
-// OpenCV (or "disabled"), compiler, and whether CUDA is available.
-nlohmann::json version_info();
-
 // Writes `text` (plus a newline) to `path` atomically (temp file + rename), or to stdout when path
-// is empty or
-// "-". Throws FileError naming the path on failure.
+// is empty or "-". Throws FileError naming the path on failure.
 void write_output(const std::string& path, const std::string& text);
 
 // `--model NAME` and `--pretrained TAG` (open_clip's config and pretrained tag, built in; see
 // `clipbench models`), stored into `request`.
 void add_model_options(CLI::App* cmd, ArchitectureRequest& request);
+
+// The records of a results folder (reports::read_results, same errors), with a warning naming the
+// other `.json` files there (a record renamed or written by hand is not read; report.json aside).
+std::vector<reports::ResultRecord> read_result_records(const std::string& dir);
 
 // A 1-D or 2-D tensor as (nested) JSON arrays of doubles.
 nlohmann::json tensor_to_json(const at::Tensor& t);

@@ -83,7 +83,7 @@ void run_probe(ProbeCommand& c) {
                  r.split, r.value, r.n, r.extra.value("log10_C", 0.0));
       continue;
     }
-    const auto records = harness::evaluate_few_shot(fx, id, c.options, c.shots, seeds);
+    const auto records = harness::evaluate_few_shot(fx, id, c.options, c.shots, seeds).records;
     if (!ctx.is_root()) continue;
     for (size_t i = 0; i < c.shots.size(); ++i) {
       double sum = 0;

@@ -22,7 +22,7 @@ struct ReportOptions {
   std::string results;
   std::string formats = "md,json";
   std::string out;  // the Markdown file; default <results>/report.md
-  std::string paper = reports::default_paper_reference_path();
+  std::string paper = reports::kBuiltinPaperReference;
 };
 
 void run_report(const ReportOptions& o) {
@@ -39,7 +39,7 @@ void run_report(const ReportOptions& o) {
     }
   }
   if (!md && !json) throw Error("--format: give md, json or md,json");
-  const auto records = reports::read_results(o.results);
+  const auto records = read_result_records(o.results);
   if (records.empty())
     throw reports::ResultsError(
         fmt::format("results folder {} holds no result records", o.results));
@@ -76,9 +76,11 @@ void add_report_command(CLI::App& app) {
   cmd->add_option("--out", o->out,
                   "The Markdown file (default <results>/report.md); gain.svg and report.json go "
                   "beside it");
-  cmd->add_option("--paper", o->paper, "The paper's reference numbers (paper_reference.json)")
+  cmd->add_option("--paper", o->paper,
+                  "The paper's reference numbers: the copy built into clipbench, or a file in the "
+                  "schema of baselines/paper_reference.json")
       ->capture_default_str()
-      ->check(CLI::ExistingFile);
+      ->check(CLI::ExistingFile | CLI::IsMember({std::string(reports::kBuiltinPaperReference)}));
   cmd->callback([o] { run_report(*o); });
 }
 

@@ -10,9 +10,8 @@
 #include "harness/distributed.h"
 #include "harness/job_shard.h"
 #include "harness/loaded_model.h"
-#include "harness/probe_eval.h"
 #include "harness/suite.h"
-#include "harness/zero_shot_eval.h"
+#include "harness/suite_tasks.h"
 
 namespace clipbench::cli {
 namespace {
@@ -60,38 +59,10 @@ void run_suite(const RunCommand& c) {
         harness::set_precision(model, suite.precision);
         loaded_index = job.checkpoint;
       }
-      if (job.task == "linear_probe") {
-        harness::ProbeOptions po;
-        po.data_root = ds.data_root;
-        po.out_dir = out;
-        po.force = c.force;
-        po.model = model.name;
-        po.checkpoint = model.checkpoint;
-        po.device = model.device;
-        po.loader.batch_size = suite.batch_size;
-        po.loader.threads = suite.threads;
-        po.loader.limit = suite.limit;
-        po.group = group.get();
-        const auto probe = harness::evaluate_linear_probe(
-            harness::clip_feature_extractor(model.model, model.name, model.checkpoint_hash,
-                                            model.preprocess),
-            ds.id, po);
-        (probe.skipped ? skipped : written) += 1;
-        continue;
-      }
-      harness::ZeroShotOptions o;
-      o.data_root = ds.data_root;
-      o.split = ds.split;
-      o.modes = suite.prompts;
-      o.loader.batch_size = suite.batch_size;
-      o.loader.threads = suite.threads;
-      o.loader.limit = suite.limit;
-      o.out_dir = out;
-      o.force = c.force;
-      o.group = group.get();
-      const auto outcome = harness::evaluate_zero_shot(model, ds.id, o);
-      written += outcome.records.size();
-      skipped += outcome.skipped.size();
+      const harness::SuiteTaskOutcome done =
+          harness::suite_tasks().at(job.task).run({suite, ds, model, out, c.force, group.get()});
+      written += done.written;
+      skipped += done.skipped;
     } catch (const Error& e) {
       if (c.fail_fast || group) throw;
       spdlog::error("{}: {}", what, e.what());

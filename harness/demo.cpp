@@ -14,11 +14,12 @@
 #include "clip/errors.h"
 #include "clip/safetensors.h"
 #include "clip/tokenizer.h"
+#include "common/atomic_file.h"
 #include "datasets/catalogue.h"
 #include "datasets/prompts.h"
-#include "harness/cli_common.h"
 #include "harness/encode_split.h"
 #include "harness/loaded_model.h"
+#include "harness/provenance.h"
 #include "harness/sha256.h"
 #include "harness/zero_shot_eval.h"
 #include "reports/markdown_report.h"
@@ -97,9 +98,9 @@ std::string train_demo_model(const DemoOptions& o, const std::string& vocab) {
                      {"clipbench_train_steps", std::to_string(options.steps)},
                      {"clipbench_train_seed", std::to_string(o.seed)}});
   // The architecture beside the weights (clip/architecture.h reads it).
-  cli::write_output((dir / "config.json").string(),
-                    nlohmann::json{{"config", to_json(model->config())}}.dump(1));
-  cli::write_output((dir / "train_log.json").string(), log.dump());
+  write_file_atomically((dir / "config.json").string(),
+                        nlohmann::json{{"config", to_json(model->config())}}.dump(1) + "\n");
+  write_file_atomically((dir / "train_log.json").string(), log.dump() + "\n");
   write_vocabulary_files(vocab, dir.string());
   spdlog::info("demo: trained in {:.1f} s, final loss {:.4f} -> {}", steps.back().seconds,
                steps.back().loss, checkpoint);
@@ -147,15 +148,18 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.checkpoint = checkpoint;
   r.checkpoint_hash = hash;
   r.dataset = kDataset;
+  r.dataset_version = datasets::dataset_info(kDataset).version;
   r.split = o.test_limit > 0 ? fmt::format("test-first-{}", o.test_limit) : "test";
   r.task = "linear_probe";
   r.precision = "fp64";  // part of the record's name, so set before the resume check
   r.seed = static_cast<int64_t>(o.seed);
   const std::string results = (fs::path(o.out) / "results").string();
-  if (!o.force && reports::record_exists(results, reports::record_file_name(r))) {
+  std::string stale;
+  if (!o.force && reports::record_exists(results, r, &stale)) {
     spdlog::info("demo: {} probe record exists, skipping", model_name);
     return;
   }
+  if (!o.force && !stale.empty()) spdlog::warn("demo: {}: re-running", stale);
   const std::string started = reports::utc_timestamp(std::chrono::system_clock::now());
   const int64_t classes = 10;
   const auto& [x, y] = trainval;
@@ -176,7 +180,7 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
   r.seconds = result.seconds;
   r.images_per_second = 0.0;
   r.device = "cpu";
-  r.versions = cli::version_info();
+  r.versions = version_info();
   r.started_at = started;
   r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
   r.extra = {{"features", features_kind},
@@ -195,15 +199,15 @@ void probe_record(const std::string& model_name, const std::string& checkpoint,
 std::string write_demo_report(const DemoOptions& o) {
   const std::string results = (fs::path(o.out) / "results").string();
   const auto records = reports::read_results(results);
-  const auto paper = reports::load_paper_reference(reports::default_paper_reference_path());
+  const auto& paper = reports::builtin_paper_reference();
   const auto svg = reports::svg_bar_chart(reports::gain_bars(reports::summarize(records, paper)),
                                           "Prompt ensembling gain: ensemble − raw (points)");
-  cli::write_output((fs::path(o.out) / "gain.svg").string(), svg);
+  write_file_atomically((fs::path(o.out) / "gain.svg").string(), svg + "\n");
   reports::MarkdownOptions mo;
   mo.results_dir = results;
   mo.svg_link = "gain.svg";
   const std::string md = (fs::path(o.out) / "report.md").string();
-  cli::write_output(md, reports::markdown_report(records, paper, mo));
+  write_file_atomically(md, reports::markdown_report(records, paper, mo) + "\n");
   return md;
 }
 

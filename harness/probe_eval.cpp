@@ -15,7 +15,7 @@
 #include "clip/errors.h"
 #include "datasets/catalogue.h"
 #include "datasets/format_registry.h"
-#include "harness/cli_common.h"
+#include "harness/provenance.h"
 
 namespace clipbench::harness {
 
@@ -116,6 +116,7 @@ reports::ResultRecord probe_record(const FeatureExtractor& extractor, const std:
   r.checkpoint = o.checkpoint;
   r.checkpoint_hash = extractor.hash;
   r.dataset = dataset_id;
+  r.dataset_version = info.version;
   r.split = o.loader.limit > 0 ? fmt::format("{}-first-{}", info.eval_split, o.loader.limit)
                                : info.eval_split;
   r.metric = "accuracy";
@@ -137,8 +138,10 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
   reports::ResultRecord r = probe_record(extractor, dataset_id, info, o);
   r.task = "linear_probe";
   const std::string file = reports::record_file_name(r);
-  const bool exists = root_decides(o, {!o.force && reports::record_exists(o.out_dir, file)},
+  std::string stale;
+  const bool exists = root_decides(o, {!o.force && reports::record_exists(o.out_dir, r, &stale)},
                                    fmt::format("{} {} linear probe done", o.model, dataset_id))[0];
+  if (!o.force && !stale.empty() && is_root(o)) spdlog::warn("{}: re-running", stale);
   if (exists) {
     if (!is_root(o)) return {r, true};
     spdlog::info("{} {} linear probe: {} exists, skipping (use --force to re-run)", o.model,
@@ -157,7 +160,7 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
   r.metrics["accuracy"] = r.value;
   r.n = s.test.size();
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  r.versions = cli::version_info();
+  r.versions = version_info();
   r.started_at = started;
   r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
   r.extra["log10_C"] = result.choice.best_log10_C;
@@ -173,16 +176,14 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
   return {r, false};
 }
 
-std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,
-                                                     const std::string& dataset_id,
-                                                     const ProbeOptions& o,
-                                                     const std::vector<int>& shots,
-                                                     const std::vector<uint64_t>& seeds) {
+FewShotOutcome evaluate_few_shot(const FeatureExtractor& extractor, const std::string& dataset_id,
+                                 const ProbeOptions& o, const std::vector<int>& shots,
+                                 const std::vector<uint64_t>& seeds) {
   namespace fs = std::filesystem;
   const datasets::DatasetInfo& info = probe_info(dataset_id);
   const reports::ResultRecord base = probe_record(extractor, dataset_id, info, o);
   // The jobs still to run; finished ones are read back.
-  std::vector<reports::ResultRecord> out;
+  FewShotOutcome out;
   baselines::FewShotOptions todo;
   todo.shots.clear();
   todo.seeds = seeds;
@@ -194,7 +195,9 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.task = "few_shot";
       r.seed = static_cast<int64_t>(seed);
       r.extra["shots"] = k;
-      if (!reports::record_exists(o.out_dir, reports::record_file_name(r))) all_done = false;
+      std::string stale;
+      if (!reports::record_exists(o.out_dir, r, &stale)) all_done = false;
+      if (!o.force && !stale.empty()) spdlog::warn("{}: re-running", stale);
     }
     needed.push_back(!all_done);
   }
@@ -216,7 +219,7 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.metrics["accuracy"] = r.value;
       r.n = s.test.size();
       r.seconds = run.seconds;
-      r.versions = cli::version_info();
+      r.versions = version_info();
       r.started_at = started;
       r.finished_at = reports::utc_timestamp(std::chrono::system_clock::now());
       r.extra["shots"] = run.k;
@@ -228,6 +231,7 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.extra["preprocessing"] = extractor.preprocessing;
       if (o.group) r.extra["world_size"] = o.group->context().world_size;
       reports::write_record(o.out_dir, r);
+      ++out.written;
     }
     for (const auto& [k, mean] : result.mean_test_accuracy)
       spdlog::info("{} {} {}-shot: mean test accuracy {:.2f} over {} seed(s)", o.model, dataset_id,
@@ -240,7 +244,7 @@ std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& ext
       r.task = "few_shot";
       r.seed = static_cast<int64_t>(seed);
       r.extra["shots"] = k;
-      out.push_back(
+      out.records.push_back(
           reports::read_record((fs::path(o.out_dir) / reports::record_file_name(r)).string()));
     }
   return out;

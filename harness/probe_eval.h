@@ -51,10 +51,12 @@ ProbeOutcome evaluate_linear_probe(const FeatureExtractor& extractor, const std:
 // unless force. Throws baselines::ProbeError naming the class when a class has fewer than k rows.
 // Returns the records in shots x seeds order (on rank 0; other ranks of a data-parallel run get
 // none).
-std::vector<reports::ResultRecord> evaluate_few_shot(const FeatureExtractor& extractor,
-                                                     const std::string& dataset_id,
-                                                     const ProbeOptions& options,
-                                                     const std::vector<int>& shots,
-                                                     const std::vector<uint64_t>& seeds);
+struct FewShotOutcome {
+  std::vector<reports::ResultRecord> records;  // shots x seeds order (rank 0; see above)
+  size_t written = 0;                          // records fitted and written by this call
+};
+FewShotOutcome evaluate_few_shot(const FeatureExtractor& extractor, const std::string& dataset_id,
+                                 const ProbeOptions& options, const std::vector<int>& shots,
+                                 const std::vector<uint64_t>& seeds);
 
 }  // namespace clipbench::harness

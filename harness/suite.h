@@ -33,7 +33,10 @@ struct Suite {
   int64_t limit = 0;
   std::string precision = "fp32";  // of the encoders (clip/precision.h); zero_shot tasks only
   std::vector<std::string> prompts = {"raw", "single", "ensemble"};
-  std::vector<std::string> tasks = {"zero_shot"};
+  std::vector<std::string> tasks = {"zero_shot"};  // names in harness::suite_tasks()
+  // few_shot: examples per class (the paper's Figure 6) and draws per k (seeds 0 .. seeds - 1).
+  std::vector<int> shots = {1, 2, 4, 8, 16};
+  int64_t seeds = 3;
   std::vector<SuiteCheckpoint> checkpoints;
   std::vector<SuiteDataset> datasets;
 };

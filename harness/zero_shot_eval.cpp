@@ -16,10 +16,10 @@
 #include "datasets/catalogue.h"
 #include "datasets/format_registry.h"
 #include "datasets/prompts.h"
-#include "harness/cli_common.h"
 #include "harness/distributed.h"
 #include "harness/encode_split.h"
 #include "harness/metrics.h"
+#include "harness/provenance.h"
 #include "harness/zero_shot.h"
 
 namespace clipbench::harness {
@@ -120,6 +120,7 @@ std::vector<ModeJob> pending_modes(const LoadedModel& m, const std::string& data
     r.checkpoint = m.checkpoint;
     r.checkpoint_hash = m.checkpoint_hash;
     r.dataset = dataset_id;
+    r.dataset_version = info.version;
     r.split = split_label;
     r.task = "zero_shot";
     r.prompt_mode = job.mode;
@@ -128,7 +129,9 @@ std::vector<ModeJob> pending_modes(const LoadedModel& m, const std::string& data
     r.num_templates = static_cast<int64_t>(job.templates.size());
     r.device = m.device;
     r.precision = m.precision;
-    needed.push_back(o.force || !reports::record_exists(o.out_dir, reports::record_file_name(r)));
+    std::string stale;
+    needed.push_back(o.force || !reports::record_exists(o.out_dir, r, &stale));
+    if (!o.force && !stale.empty()) spdlog::warn("{}: re-running", stale);
     candidates.push_back(std::move(job));
   }
   if (o.group) {
@@ -248,7 +251,7 @@ ZeroShotOutcome evaluate_zero_shot(LoadedModel& m, const std::string& dataset_id
     throw datasets::DatasetError(
         fmt::format("{} {}: a sample has {} targets, expected one per class ({})", dataset_id,
                     split_label, encoded.targets.size(1), num_classes));
-  const nlohmann::json versions = cli::version_info();
+  const nlohmann::json versions = version_info();
   for (size_t k = 0; k < jobs.size(); ++k)
     outcome.records.push_back(write_mode_record(jobs[k], k, encoded, *dataset, info.metric,
                                                 num_classes, m, split_label, eo, o, seconds,

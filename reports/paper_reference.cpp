@@ -1,11 +1,20 @@
-// Loading baselines/paper_reference.json (written by scripts/gen_paper_reference.py).
+// Loading baselines/paper_reference.json (written by scripts/gen_paper_reference.py): embedded,
+// or a file given with --paper.
 #include "reports/paper_reference.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstddef>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace clipbench::embedded {
+// baselines/paper_reference.json, embedded by reports/CMakeLists.txt (clip/embed_data.cmake).
+extern const char kPaperReference[];
+extern const std::size_t kPaperReferenceSize;
+}  // namespace clipbench::embedded
 
 namespace clipbench::reports {
 namespace {
@@ -41,14 +50,10 @@ size_t PaperReference::order(const std::string& dataset) const {
   return static_cast<size_t>(it - dataset_order.begin());
 }
 
-std::string default_paper_reference_path() { return CLIPBENCH_PAPER_REFERENCE; }
-
-PaperReference load_paper_reference(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw FileError(fmt::format("cannot open the paper reference file {}", path));
+PaperReference parse_paper_reference(const std::string& text, const std::string& path) {
   PaperReference p;
   try {
-    const auto j = nlohmann::json::parse(in);
+    const auto j = nlohmann::json::parse(text);
     if (j.at("schema_version").get<int>() != 1)
       throw ResultsError(fmt::format("paper reference {}: schema_version {}, expected 1", path,
                                      j.at("schema_version").dump()));
@@ -69,6 +74,22 @@ PaperReference load_paper_reference(const std::string& path) {
     throw ResultsError(fmt::format("paper reference {}: {}", path, e.what()));
   }
   return p;
+}
+
+const PaperReference& builtin_paper_reference() {
+  static const PaperReference p =
+      parse_paper_reference(std::string(embedded::kPaperReference, embedded::kPaperReferenceSize),
+                            kBuiltinPaperReference);
+  return p;
+}
+
+PaperReference load_paper_reference(const std::string& path) {
+  if (path == kBuiltinPaperReference) return builtin_paper_reference();
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw FileError(fmt::format("cannot open the paper reference file {}", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_paper_reference(text.str(), path);
 }
 
 }  // namespace clipbench::reports

@@ -32,9 +32,15 @@ struct PaperReference {
   size_t order(const std::string& dataset) const;
 };
 
-// The default file: <source dir>/baselines/paper_reference.json (CLIPBENCH_PAPER_REFERENCE).
-std::string default_paper_reference_path();
-// Throws FileError when unreadable, ResultsError naming the file and key when malformed.
+// The name of the embedded copy of baselines/paper_reference.json (the default of `report
+// --paper`): a binary carries its reference numbers wherever it is copied.
+inline constexpr const char* kBuiltinPaperReference = "builtin:paper_reference.json";
+// The embedded baselines/paper_reference.json, parsed once (validated by the reports tests).
+const PaperReference& builtin_paper_reference();
+// kBuiltinPaperReference, or a file in the same schema. Throws FileError when the file is
+// unreadable, ResultsError naming the file and key when malformed.
 PaperReference load_paper_reference(const std::string& path);
+// Parses the JSON text of a paper reference; `path` names it in errors (ResultsError).
+PaperReference parse_paper_reference(const std::string& text, const std::string& path);
 
 }  // namespace clipbench::reports

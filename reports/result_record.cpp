@@ -25,18 +25,31 @@ namespace fs = std::filesystem;
 
 // The fields of a record, in the order to_json writes them (SCHEMA.md documents each).
 const std::vector<std::string>& field_names() {
-  static const std::vector<std::string> names = {"schema_version", "model",
-                                                 "checkpoint",     "checkpoint_hash",
-                                                 "dataset",        "split",
-                                                 "task",           "prompt_mode",
-                                                 "metric",         "value",
-                                                 "metrics",        "n",
-                                                 "num_classes",    "skipped",
-                                                 "seconds",        "images_per_second",
-                                                 "seed",           "template_set_hash",
-                                                 "num_templates",  "device",
-                                                 "precision",      "versions",
-                                                 "started_at",     "finished_at",
+  static const std::vector<std::string> names = {"schema_version",
+                                                 "model",
+                                                 "checkpoint",
+                                                 "checkpoint_hash",
+                                                 "dataset",
+                                                 "dataset_version",
+                                                 "split",
+                                                 "task",
+                                                 "prompt_mode",
+                                                 "metric",
+                                                 "value",
+                                                 "metrics",
+                                                 "n",
+                                                 "num_classes",
+                                                 "skipped",
+                                                 "seconds",
+                                                 "images_per_second",
+                                                 "seed",
+                                                 "template_set_hash",
+                                                 "num_templates",
+                                                 "device",
+                                                 "precision",
+                                                 "versions",
+                                                 "started_at",
+                                                 "finished_at",
                                                  "extra"};
   return names;
 }
@@ -119,6 +132,7 @@ nlohmann::json to_json(const ResultRecord& r) {
   j["checkpoint"] = r.checkpoint;
   j["checkpoint_hash"] = r.checkpoint_hash;
   j["dataset"] = r.dataset;
+  j["dataset_version"] = r.dataset_version;
   j["split"] = r.split;
   j["task"] = r.task;
   j["prompt_mode"] = r.prompt_mode;
@@ -151,22 +165,26 @@ ResultRecord record_from_json(const nlohmann::json& j, const std::string& source
   const FieldReader f(j, source);
   // The version first: another version's fields may differ.
   const int64_t version = f.integer("schema_version");
-  if (version != kResultSchemaVersion)
+  if (version != 1 && version != kResultSchemaVersion)
     throw ResultsError(fmt::format(
-        "result record {}: schema_version {}, this clipbench reads version {} (re-run the job or "
-        "use a matching clipbench)",
+        "result record {}: schema_version {}, this clipbench reads versions 1 to {} (re-run the "
+        "job or use a matching clipbench)",
         source, version, kResultSchemaVersion));
   const auto& known = field_names();
   for (const auto& item : j.items())
-    if (std::find(known.begin(), known.end(), item.key()) == known.end())
+    if (std::find(known.begin(), known.end(), item.key()) == known.end() ||
+        (version == 1 && item.key() == "dataset_version"))
       throw ResultsError(fmt::format("result record {}: unknown field '{}' in schema version {}",
-                                     source, item.key(), kResultSchemaVersion));
-  ResultRecord r;
-  r.schema_version = static_cast<int>(version);
+                                     source, item.key(), version));
+  ResultRecord r;  // read as the current version: a version-1 record has dataset_version 1
   r.model = f.str("model");
   r.checkpoint = f.str("checkpoint");
   r.checkpoint_hash = f.str("checkpoint_hash");
   r.dataset = f.str("dataset");
+  if (version >= 2) {
+    r.dataset_version = f.integer("dataset_version");
+    if (r.dataset_version < 1) f.bad_value("dataset_version", "expected an integer >= 1");
+  }
   r.split = f.str("split");
   r.task = f.str("task");
   r.prompt_mode = f.str("prompt_mode");
@@ -278,16 +296,28 @@ std::string write_record(const std::string& dir, const ResultRecord& record) {
   return target.string();
 }
 
-bool record_exists(const std::string& dir, const std::string& file_name) {
+bool record_exists(const std::string& dir, const ResultRecord& job, std::string* why) {
+  if (why) why->clear();
   std::error_code ec;
-  const fs::path path = fs::path(dir) / file_name;
+  const fs::path path = fs::path(dir) / record_file_name(job);
   if (!fs::is_regular_file(path, ec)) return false;
+  ResultRecord done;
   try {
-    read_record(path.string());
-    return true;
-  } catch (const Error&) {
-    return false;  // truncated or invalid: the job is not done; re-running replaces the file
+    done = read_record(path.string());
+  } catch (const Error& e) {
+    // Truncated or invalid: the job is not done; re-running replaces the file.
+    if (why) *why = fmt::format("{} is not a readable record ({})", path.string(), e.what());
+    return false;
   }
+  if (done.dataset_version != job.dataset_version) {
+    if (why)
+      *why = fmt::format(
+          "{} was computed on {} version {}, the catalogue's entry is version {} (its adapter or "
+          "split rule changed)",
+          path.string(), job.dataset, done.dataset_version, job.dataset_version);
+    return false;
+  }
+  return true;
 }
 
 ResultRecord read_record(const std::string& path) {
@@ -307,18 +337,29 @@ ResultRecord read_record(const std::string& path) {
   return record_from_json(j, path);
 }
 
-std::vector<ResultRecord> read_results(const std::string& dir) {
+std::vector<ResultRecord> read_results(const std::string& dir,
+                                       std::vector<std::string>* not_records) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw ResultsError(fmt::format("results folder {} does not exist or is not a folder", dir));
-  std::vector<std::string> files;
+  std::vector<std::string> files, others;
   for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (it->is_regular_file(ec) && looks_like_record_name(name)) files.push_back(name);
+    if (!it->is_regular_file(ec)) continue;
+    if (looks_like_record_name(name)) {
+      files.push_back(name);
+    } else if (name.size() > 5 && name.compare(name.size() - 5, 5, ".json") == 0 &&
+               name != "report.json") {
+      others.push_back(name);
+    }
   }
   if (ec)
     throw ResultsError(fmt::format("cannot list the results folder {}: {}", dir, ec.message()));
   std::sort(files.begin(), files.end());
+  if (not_records) {
+    std::sort(others.begin(), others.end());
+    *not_records = std::move(others);
+  }
   std::vector<ResultRecord> records;
   records.reserve(files.size());
   std::vector<std::string> errors;  // every unreadable record, not just the first

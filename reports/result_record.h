@@ -14,7 +14,9 @@
 
 namespace clipbench::reports {
 
-constexpr int kResultSchemaVersion = 1;
+// The version write_record writes. read_results also reads version 1 (before dataset_version),
+// as dataset_version 1: the version of every catalogue entry while version 1 was written.
+constexpr int kResultSchemaVersion = 2;
 
 // A results folder or record that cannot be used: unreadable JSON, a missing field, another
 // schema version. The message names the file.
@@ -30,6 +32,7 @@ struct ResultRecord {
   std::string checkpoint;       // the path the user gave
   std::string checkpoint_hash;  // "sha256:<hex>" of the checkpoint file
   std::string dataset;          // catalogue id ("food101")
+  int64_t dataset_version = 1;  // the catalogue entry's version (datasets::DatasetInfo::version)
   std::string split;            // "test"
   std::string task;             // "zero_shot", "linear_probe", "few_shot"
   std::string prompt_mode;      // zero_shot: "raw", "single", "ensemble"; probes: ""
@@ -90,16 +93,21 @@ std::string record_file_name(const ResultRecord& record);
 // Writes the record as <dir>/<record_file_name> atomically (temp file in dir + rename); creates
 // dir. Throws FileError naming the path on failure.
 std::string write_record(const std::string& dir, const ResultRecord& record);
-// True when <dir>/<file_name> holds a readable record (a finished job). A file that cannot be read
-// as a record (truncated by a crash outside write_record, edited by hand) counts as not done, so
-// the job re-runs and atomically replaces it.
-bool record_exists(const std::string& dir, const std::string& file_name);
+// True when <dir>/<record_file_name(job)> holds a readable record of job's dataset version (a
+// finished job). A file that cannot be read as a record (truncated by a crash outside
+// write_record, edited by hand) or that was computed on another dataset_version (an older adapter
+// or split rule) counts as not done, so the job re-runs and atomically replaces it; with `why`,
+// the reason goes there (empty when the file is absent or the job is done).
+bool record_exists(const std::string& dir, const ResultRecord& job, std::string* why = nullptr);
 // Every record in dir (not recursive), sorted by file name. Records are the files named as
 // record_file_name makes them ("a__b__c__d__e.json"); other files (report.json, gain.svg,
 // leftover "*.tmp") are not records and are not read. Throws ResultsError naming the file for
 // unreadable or truncated JSON, a missing / mistyped / unknown field or another schema version,
-// and ResultsError when dir is not a folder.
-std::vector<ResultRecord> read_results(const std::string& dir);
+// and ResultsError when dir is not a folder. With not_records, the names (sorted) of the other
+// `.json` files in dir apart from report.json (`clipbench report`'s own) go there, so a caller can
+// say that a renamed or hand-made record was not read.
+std::vector<ResultRecord> read_results(const std::string& dir,
+                                       std::vector<std::string>* not_records = nullptr);
 // One record file. FileError when it cannot be opened; ResultsError naming it otherwise (as
 // read_results).
 ResultRecord read_record(const std::string& path);

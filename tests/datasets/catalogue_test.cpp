@@ -137,6 +137,15 @@ TEST_CASE("the embedded catalogue is every datasets/catalogue/*.json file", "[un
   const auto ids = dataset_ids();
   // A file missing here was not listed in datasets/CMakeLists.txt (clipbench_embed_files).
   CHECK(std::set<std::string>(ids.begin(), ids.end()) == on_disk);
+  // Each embedded entry states its version (the default of 1 is for user entries), and the
+  // embedded catalogue holds the version the file says.
+  for (const auto& id : on_disk) {
+    INFO(id);
+    std::ifstream in(std::string(CLIPBENCH_SOURCE_DIR) + "/datasets/catalogue/" + id + ".json");
+    const json j = json::parse(in);
+    REQUIRE(j.contains("version"));
+    CHECK(dataset_info(id).version == j.at("version").get<int64_t>());
+  }
 }
 
 // Fails on a build (or branch) that lacks one of the formats the embedded entries name.
@@ -238,8 +247,17 @@ TEST_CASE("parse_dataset_info rejects invalid entries naming the entry and the f
   CHECK(ok.layouts.size() == 2);
   CHECK(ok.layouts[1].format == "imagefolder");
   CHECK(ok.class_count_note.empty());
+  CHECK(ok.version == 1);  // not given: 1
 
   json e = user_entry();
+  e["version"] = 3;
+  CHECK(parse_dataset_info(e.dump(), "entry.json").version == 3);
+  e["version"] = 0;
+  CHECK_THAT(parse_error(e), Catch::Contains("'version' is 0, expected a positive integer"));
+  e["version"] = "2";
+  CHECK_THAT(parse_error(e), Catch::Contains("'version' is \"2\", expected a positive integer"));
+
+  e = user_entry();
   e.erase("metric");
   CHECK_THAT(parse_error(e), Catch::Contains("missing field 'metric'"));
   e = user_entry();

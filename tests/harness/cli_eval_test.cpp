@@ -84,6 +84,20 @@ TEST_CASE("eval writes one record per prompt mode on Fashion-MNIST and resumes",
   const auto again = run_command(eval_command(fixture("models/tiny-vit/model.safetensors"), out));
   REQUIRE(again.exit_code == 0);
   CHECK_THAT(again.out, Catch::Contains("already done"));
+  // A record computed on another version of the dataset's catalogue entry (another adapter or
+  // split rule) is not a finished job: it is re-run and replaced, with a warning naming it.
+  for (auto rec : records) {
+    if (rec.prompt_mode != "raw") continue;
+    rec.dataset_version = 2;
+    clipbench::reports::write_record(out, rec);
+  }
+  const auto stale =
+      run_command(eval_command(fixture("models/tiny-vit/model.safetensors"), out, "--prompts raw"));
+  REQUIRE(stale.exit_code == 0);
+  CHECK_THAT(stale.out, Catch::Contains("was computed on fashion_mnist version 2, the catalogue's "
+                                        "entry is version 1") &&
+                            Catch::Contains("re-running") && !Catch::Contains("already done"));
+  for (const auto& rec : clipbench::reports::read_results(out)) CHECK(rec.dataset_version == 1);
   // Class embeddings were cached per (checkpoint, template set).
   size_t cached = 0;
   for (const auto& e : fs::directory_iterator(fs::path(out) / "cache" / "text")) {
@@ -270,6 +284,35 @@ TEST_CASE("run executes a suite, skips finished jobs and reports failing ones", 
       run_command(clipbench_exe() + " run --suite " + dir.file("unsupported.json") + " 2>&1");
   CHECK(refused.exit_code == 2);
   CHECK_THAT(refused.out, Catch::Contains("unsupported.json") && Catch::Contains("multimodal_cfg"));
+
+  // Tasks are the registry's names (near matches suggested); shots / seeds belong to few_shot.
+  const auto refuse = [&](nlohmann::json edited, const std::string& expected) {
+    std::ofstream(dir.file("edited.json")) << edited.dump(1);
+    const auto e =
+        run_command(clipbench_exe() + " run --suite " + dir.file("edited.json") + " 2>&1");
+    INFO(e.out);
+    CHECK(e.exit_code == 2);
+    CHECK_THAT(e.out, Catch::Contains("edited.json") && Catch::Contains(expected));
+  };
+  auto edited = suite;
+  edited["tasks"] = {"zero_shot", "few_shots"};
+  refuse(edited, "unknown suite task 'few_shots'; did you mean few_shot");
+  edited["tasks"] = nlohmann::json::array();
+  refuse(edited, "'tasks' must name at least one task");
+  edited["tasks"] = {"zero_shot", "zero_shot"};
+  refuse(edited, "names 'zero_shot' twice");
+  edited["tasks"] = {"zero_shot"};
+  edited["shots"] = {1, 2};
+  refuse(edited, "'shots' is given but 'tasks' has no few_shot");
+  edited["tasks"] = {"few_shot"};
+  edited["shots"] = {0, 2};
+  refuse(edited, "each 1 or more");
+  edited["shots"] = {2};
+  edited["seeds"] = 0;
+  refuse(edited, "'seeds' is 0, expected 1 to 1000");
+  edited["seeds"] = 1;
+  edited["precision"] = "bf16";
+  refuse(edited, "precision 'bf16' with task few_shot");
 }
 
 namespace {

@@ -5,8 +5,10 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <utility>
 
 #include "clip/safetensors.h"
 #include "harness/probe_eval.h"
@@ -147,7 +149,9 @@ TEST_CASE("a suite's linear_probe task writes the probe record and resumes", "[p
       {"out", "results"},
       {"data_root", "/usr/share/datasets"},
       {"limit", 400},
-      {"tasks", {"zero_shot", "linear_probe"}},
+      {"tasks", {"zero_shot", "linear_probe", "few_shot"}},
+      {"shots", {1, 4}},
+      {"seeds", 2},
       {"prompts", {"raw"}},
       {"checkpoints",
        {{{"path", fixture("models/tiny-vit/model.safetensors")},
@@ -158,11 +162,33 @@ TEST_CASE("a suite's linear_probe task writes the probe record and resumes", "[p
   const auto r = run_command(cmd);
   INFO(r.out);
   REQUIRE(r.exit_code == 0);
+  CHECK_THAT(r.out, Catch::Contains("6 record(s) written, 0 already done"));
   const auto records = clipbench::reports::read_results(dir.file("results"));
-  REQUIRE(records.size() == 2);
-  std::set<std::string> tasks;
-  for (const auto& rec : records) tasks.insert(rec.task);
-  CHECK(tasks == std::set<std::string>{"zero_shot", "linear_probe"});
+  REQUIRE(records.size() == 6);
+  std::map<std::string, int> tasks;
+  for (const auto& rec : records) ++tasks[rec.task];
+  CHECK(tasks ==
+        std::map<std::string, int>{{"zero_shot", 1}, {"linear_probe", 1}, {"few_shot", 4}});
   const auto again = run_command(cmd);
-  CHECK_THAT(again.out, Catch::Contains("0 record(s) written, 2 already done"));
+  CHECK_THAT(again.out, Catch::Contains("0 record(s) written, 6 already done"));
+
+  // The suite's few-shot records are those `probe --shots` computes on the same data.
+  const auto probe = run_command(clipbench_exe() + " probe --checkpoint " +
+                                 fixture("models/tiny-vit/model.safetensors") +
+                                 " --dataset fashion_mnist --data-root /usr/share/datasets "
+                                 "--limit 400 --shots 1,4 --seeds 2 --out " +
+                                 dir.file("probe") + " 2>&1");
+  INFO(probe.out);
+  REQUIRE(probe.exit_code == 0);
+  std::map<std::pair<int64_t, int64_t>, double> by_probe;
+  for (const auto& rec : clipbench::reports::read_results(dir.file("probe")))
+    by_probe[{rec.extra.at("shots").get<int64_t>(), rec.seed}] = rec.value;
+  REQUIRE(by_probe.size() == 4);
+  for (const auto& rec : records) {
+    if (rec.task != "few_shot") continue;
+    const std::pair<int64_t, int64_t> job{rec.extra.at("shots").get<int64_t>(), rec.seed};
+    INFO("k " << job.first << " seed " << job.second);
+    REQUIRE(by_probe.count(job) == 1);
+    CHECK(rec.value == by_probe.at(job));
+  }
 }

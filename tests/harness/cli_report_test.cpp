@@ -46,8 +46,22 @@ TEST_CASE("clipbench report writes report.md, gain.svg and report.json into the 
   CHECK_THAT(read_file(results + "/gain.svg"), Contains("</svg>"));
   const auto j = nlohmann::json::parse(read_file(results + "/report.json"));
   CHECK(j.at("headlines").size() == 5);
-  // The reports beside the records do not break reading the folder again.
-  CHECK(run_command(clipbench_exe() + " report --results " + results + " 2>&1").exit_code == 0);
+  // The reports beside the records do not break reading the folder again, and are not warned of.
+  auto again = run_command(clipbench_exe() + " report --results " + results + " 2>&1");
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, !Contains("not named as result records"));
+  // A record renamed by hand is not read, and report and check say which file that was.
+  dir.write("results/best_food.json", "{}");
+  again = run_command(clipbench_exe() + " report --results " + results + " 2>&1");
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("1 .json file(s) not named as result records") &&
+                            Contains("were not read: best_food.json"));
+  CHECK(nlohmann::json::parse(read_file(results + "/report.json")).at("headlines").size() == 5);
+  again = run_command(clipbench_exe() + " check --results " + results + " --baseline " + results +
+                      "/report.json 2>&1");
+  CHECK(again.exit_code == 0);
+  CHECK_THAT(again.out, Contains("were not read: best_food.json"));
+  std::filesystem::remove(results + "/best_food.json");
 
   // --out names the Markdown file; --format md writes no JSON.
   const auto r2 = run_command(clipbench_exe() + " report --results " + results +

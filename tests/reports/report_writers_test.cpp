@@ -54,6 +54,28 @@ TEST_CASE("paper_reference.json carries Table 11, Table 10, Figure 5 and Table 1
   CHECK_THROWS_AS(load_paper_reference("/nonexistent/paper.json"), clipbench::FileError);
 }
 
+TEST_CASE("the built-in paper reference is baselines/paper_reference.json", "[unit]") {
+  const auto& file = paper();  // read from the source tree
+  const auto& builtin = clipbench::reports::builtin_paper_reference();
+  CHECK(builtin.dataset_order == file.dataset_order);
+  CHECK(builtin.dataset_names == file.dataset_names);
+  CHECK(builtin.zero_shot == file.zero_shot);
+  CHECK(builtin.linear_probe == file.linear_probe);
+  CHECK(builtin.figure5_delta == file.figure5_delta);
+  REQUIRE(builtin.visual_ngrams.size() == file.visual_ngrams.size());
+  for (const auto& [id, row] : file.visual_ngrams) {
+    INFO(id);
+    CHECK(builtin.visual_ngrams.at(id).column == row.column);
+    CHECK(builtin.visual_ngrams.at(id).visual_ngrams == row.visual_ngrams);
+    CHECK(builtin.visual_ngrams.at(id).clip == row.clip);
+  }
+  CHECK(builtin.zero_shot_source == file.zero_shot_source);
+  CHECK(load_paper_reference(clipbench::reports::kBuiltinPaperReference).zero_shot ==
+        file.zero_shot);
+  CHECK_THROWS_WITH(clipbench::reports::parse_paper_reference("{\"schema_version\": 1}", "p.json"),
+                    Catch::Contains("paper reference p.json"));
+}
+
 TEST_CASE("the Markdown report lists every dataset with modes, gain, paper and averages",
           "[unit]") {
   const std::string md = markdown_report(sample_records(), paper(), {"results/", "gain.svg"});

@@ -57,8 +57,10 @@ TEST_CASE("a result record survives to_json / record_from_json and a file round 
   const std::string results = dir.file("results");  // created by write_record
   const std::string path = write_record(results, r);
   CHECK(path == results + "/food101__test__zero_shot__ensemble__0123456789abcdef.json");
-  CHECK(record_exists(results, record_file_name(r)));
-  CHECK_FALSE(record_exists(results, "other.json"));
+  CHECK(record_exists(results, r));
+  ResultRecord other = r;
+  other.dataset = "cifar10";
+  CHECK_FALSE(record_exists(results, other));
   const auto records = read_results(results);
   REQUIRE(records.size() == 1);
   CHECK(to_json(records[0]) == j);
@@ -84,7 +86,11 @@ TEST_CASE("write_record is atomic and leaves no .tmp file; read_results sorts an
     CHECK(e.path().extension() != ".tmp");
   dir.write("food101__test__zero_shot__raw__0123456789abcdef.json.123.tmp", "{\"trunc");
   dir.write("report.json", "{\"not\": \"a record\"}");
-  const auto records = read_results(dir.path());
+  dir.write("my_best_run.json", "{}");  // renamed by hand: not read, but named to the caller
+  dir.write("notes.txt", "");
+  std::vector<std::string> not_records{"stale"};
+  const auto records = read_results(dir.path(), &not_records);
+  CHECK(not_records == std::vector<std::string>{"my_best_run.json"});
   REQUIRE(records.size() == 3);
   CHECK(records[0].dataset == "cifar10");
   CHECK(records[1].task == "linear_probe");
@@ -99,11 +105,11 @@ TEST_CASE("another schema version, truncated JSON and bad fields are ResultsErro
 
   SECTION("another schema version") {
     auto j = to_json(sample_record());
-    j["schema_version"] = 2;
+    j["schema_version"] = 3;
     dir.write(std::filesystem::path(path).filename().string(), j.dump());
     CHECK_THROWS_AS(read_results(dir.path()), ResultsError);
-    CHECK_THROWS_WITH(read_results(dir.path()),
-                      Contains(path) && Contains("schema_version 2") && Contains("version 1"));
+    CHECK_THROWS_WITH(read_results(dir.path()), Contains(path) && Contains("schema_version 3") &&
+                                                    Contains("versions 1 to 2"));
   }
   SECTION("truncated JSON") {
     dir.write(std::filesystem::path(path).filename().string(), text.substr(0, text.size() / 2));
@@ -153,9 +159,11 @@ TEST_CASE("an unreadable record is not a finished job; read_results lists every 
   ResultRecord r = sample_record();
   const std::string path = write_record(results, r);
   const std::string name = record_file_name(r);
-  REQUIRE(record_exists(results, name));
+  REQUIRE(record_exists(results, r));
   std::filesystem::resize_file(path, 40);  // truncated by a crash
-  CHECK_FALSE(record_exists(results, name));
+  std::string why;
+  CHECK_FALSE(record_exists(results, r, &why));
+  CHECK_THAT(why, Contains(path) && Contains("not a readable record"));
   r.prompt_mode = "raw";
   const std::string other = write_record(results, r);
   std::ofstream(other) << R"({"foo": 1})";
@@ -163,7 +171,8 @@ TEST_CASE("an unreadable record is not a finished job; read_results lists every 
                                                Contains(name) && Contains("schema_version") &&
                                                Contains("Re-run their jobs"));
   write_record(results, sample_record());  // the re-run replaces the truncated file
-  CHECK(record_exists(results, name));
+  CHECK(record_exists(results, sample_record(), &why));
+  CHECK(why.empty());
 }
 
 TEST_CASE("few-shot record names carry k and the seed", "[unit]") {
@@ -215,9 +224,9 @@ TEST_CASE("precision is part of a record's name; fp32 and fp64 names are unchang
   bf16.precision = "bf16";
   bf16.value = 83.9;
   write_record(results, fp32);
-  CHECK_FALSE(record_exists(results, record_file_name(bf16)));
+  CHECK_FALSE(record_exists(results, bf16));
   write_record(results, bf16);
-  CHECK(record_exists(results, record_file_name(fp32)));
+  CHECK(record_exists(results, fp32));
   const auto back = read_results(results);
   REQUIRE(back.size() == 2);
   // Sorted by file name: '-' (0x2d) sorts before '_' (0x5f).
@@ -231,4 +240,42 @@ TEST_CASE("utc_timestamp writes ISO 8601 UTC to the second", "[unit]") {
   // 2026-11-30T10:04:25Z is 1796033065 seconds after the epoch.
   const auto t = std::chrono::system_clock::from_time_t(1796033065);
   CHECK(utc_timestamp(t) == "2026-11-30T10:04:25Z");
+}
+
+TEST_CASE("a record of another dataset version is not a finished job; version 1 reads as 1",
+          "[unit]") {
+  TempDir dir;
+  const std::string results = dir.file("results");
+  ResultRecord r = sample_record();
+  r.dataset_version = 2;
+  const std::string path = write_record(results, r);
+  CHECK(to_json(r).at("dataset_version") == 2);
+  CHECK(record_exists(results, r));
+  // The catalogue's entry moved on (its adapter or split rule changed): the job re-runs.
+  ResultRecord newer = r;
+  newer.dataset_version = 3;
+  std::string why;
+  CHECK_FALSE(record_exists(results, newer, &why));
+  CHECK_THAT(why, Contains(path) && Contains("food101 version 2") &&
+                      Contains("the catalogue's entry is version 3"));
+
+  // A record written by schema version 1 (no dataset_version) is read as dataset version 1, the
+  // version of every catalogue entry then; in version 1 the field is unknown.
+  auto v1 = to_json(sample_record());
+  v1["schema_version"] = 1;
+  v1.erase("dataset_version");
+  const ResultRecord old = record_from_json(v1, "v1.json");
+  CHECK(old.dataset_version == 1);
+  CHECK(old.schema_version == kResultSchemaVersion);
+  CHECK(to_json(old).at("dataset_version") == 1);
+  v1["dataset_version"] = 1;
+  CHECK_THROWS_WITH(record_from_json(v1, "v1.json"),
+                    Contains("unknown field 'dataset_version' in schema version 1"));
+  // Version 2 requires it, as an integer >= 1.
+  auto v2 = to_json(sample_record());
+  v2.erase("dataset_version");
+  CHECK_THROWS_WITH(record_from_json(v2, "v2.json"), Contains("missing field 'dataset_version'"));
+  v2["dataset_version"] = 0;
+  CHECK_THROWS_WITH(record_from_json(v2, "v2.json"),
+                    Contains("'dataset_version'") && Contains("integer >= 1"));
 }
